@@ -1,0 +1,1 @@
+"""People who sign in: buyers, producer members and program admins."""

@@ -1,0 +1,1 @@
+"""Who makes what, certified how: producers, products, OCOP certificates and the for-sale rule."""

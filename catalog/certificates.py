@@ -1,0 +1,42 @@
+"""What a certificate means to a buyer on a given day, and which one a product page shows."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from .enums import CertificateStatus
+from .for_sale import for_sale_certificate, valid_certificate_clause  # noqa: F401
+from .models import Certificate, Product
+
+
+class CertificateState(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    REVOKED = "revoked"
+    PENDING = "pending"
+    NOT_OCOP = "not_ocop"  # a 1★/2★ rating is not an OCOP certification
+
+
+def certificate_state(cert: Certificate, on: date) -> CertificateState:
+    """Spell out the state of one certificate on `on` (for product and origin pages)."""
+    if cert.status == CertificateStatus.REVOKED.value:
+        return CertificateState.REVOKED
+    if cert.status == CertificateStatus.PENDING.value:
+        return CertificateState.PENDING
+    if cert.stars < 3:
+        return CertificateState.NOT_OCOP
+    if on < cert.issued_on:
+        return CertificateState.NOT_YET_VALID
+    if on > cert.expires_on:
+        return CertificateState.EXPIRED
+    return CertificateState.VALID
+
+
+def display_certificate(product: Product, on: date) -> Certificate | None:
+    """The certificate a page shows: the one valid today, else the most recent one."""
+    valid = for_sale_certificate(product, on)
+    if valid is not None:
+        return valid
+    return product.certificates[0] if product.certificates else None

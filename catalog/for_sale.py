@@ -1,0 +1,104 @@
+"""THE for-sale rule. Every listing, page, search, cart, checkout, kiosk, sitemap and API asks here.
+
+A product is for sale on a calendar day `on` (Asia/Ho_Chi_Minh) when
+  * its listing is shown (the producer has not hidden it),
+  * its producer is active, and
+  * it holds a *verified* certificate with 3, 4 or 5 stars whose validity covers `on`,
+    both ends inclusive (issued_on <= on <= expires_on). A revoked or pending certificate never
+    counts, and a 1★/2★ rating is not an OCOP certification.
+
+It is evaluated at query time against `on`, so a certificate that expires at midnight takes the
+product off sale at midnight with no job to run. Each predicate is written once and works both as
+SQL (on the mapped class) and in Python (on a loaded instance), so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy.orm import aliased
+
+from core.db import db
+
+from .enums import CertificateStatus
+from .models import Certificate, Producer, Product, product_load_options
+
+MIN_STARS = 3
+MAX_STARS = 5
+
+
+def _certificate_valid(cert: Any, on: date) -> Any:
+    # Written with `&` so the same body is an SQL clause on the class and a bool on an instance.
+    return (
+        (cert.status == CertificateStatus.VERIFIED.value)
+        & (cert.stars >= MIN_STARS)
+        & (cert.stars <= MAX_STARS)
+        & (cert.issued_on <= on)
+        & (cert.expires_on >= on)
+    )
+
+
+def _listing_shown(product: Any) -> Any:
+    return product.is_listed == True  # noqa: E712 - SQL needs the comparison
+
+
+def _producer_active(producer: Any) -> Any:
+    return producer.is_active == True  # noqa: E712
+
+
+def valid_certificate_clause(on: date) -> ColumnElement[bool]:
+    """SQL: the certificate row counts towards sale on `on`."""
+    return _certificate_valid(Certificate, on)
+
+
+def for_sale_clause(on: date) -> ColumnElement[bool]:
+    """SQL WHERE clause over `Product`: the product is for sale on `on`."""
+    # Aliases keep the subqueries self-contained when the outer query joins these tables too.
+    cert = aliased(Certificate)
+    producer = aliased(Producer)
+    has_valid_certificate = exists().where(
+        cert.product_id == Product.id, _certificate_valid(cert, on)
+    )
+    producer_active = exists().where(producer.id == Product.producer_id, _producer_active(producer))
+    return _listing_shown(Product) & producer_active & has_valid_certificate
+
+
+def current_stars_expr(on: date) -> Any:
+    """SQL scalar: the best star rating among the product's certificates valid on `on`."""
+    cert = aliased(Certificate)
+    return (
+        select(func.max(cert.stars))
+        .where(cert.product_id == Product.id, _certificate_valid(cert, on))
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+def select_for_sale(on: date) -> Select[tuple[Product]]:
+    """SELECT products for sale on `on`, with producer and certificates loaded in O(1) queries."""
+    return select(Product).where(for_sale_clause(on)).options(*product_load_options())
+
+
+def is_for_sale(product_id: int, on: date) -> bool:
+    """Ask the database whether one product is for sale on `on` (cart, checkout, API)."""
+    query = select(Product.id).where(Product.id == product_id, for_sale_clause(on))
+    return db.session.scalar(query) is not None
+
+
+def for_sale_certificate(product: Product, on: date) -> Certificate | None:
+    """The certificate that puts a loaded product on sale on `on` (most stars, latest expiry)."""
+    valid = [cert for cert in product.certificates if _certificate_valid(cert, on)]
+    if not valid:
+        return None
+    return max(valid, key=lambda cert: (cert.stars, cert.expires_on))
+
+
+def product_is_for_sale(product: Product, on: date) -> bool:
+    """The same rule evaluated on a loaded product (no extra query when relations are loaded)."""
+    return bool(
+        _listing_shown(product)
+        and _producer_active(product.producer)
+        and for_sale_certificate(product, on) is not None
+    )

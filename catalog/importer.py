@@ -1,0 +1,374 @@
+"""Catalog import from the documented CSV format (docs/import-format.md).
+
+Each row is validated in full before anything is written, and written inside its own savepoint,
+so a bad row is reported with its line number and never half-imported while the good rows go in.
+Rows are upserted by SKU: importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from core.db import db
+from core.text import nfc, slugify
+
+from .admin_units import resolve_province
+from .enums import CertificateStatus, IssuerLevel, ProducerKind, parse_product_group
+from .models import Certificate, Producer, Product
+
+COLUMNS = [
+    "sku",
+    "name",
+    "name_en",
+    "group",
+    "stars",
+    "certificate_no",
+    "decision_no",
+    "issued_by",
+    "issued_on",
+    "expires_on",
+    "certificate_status",
+    "producer",
+    "producer_kind",
+    "province",
+    "commune",
+    "price_vnd",
+    "stock",
+    "unit",
+    "story",
+    "story_en",
+]
+REQUIRED = (
+    "sku",
+    "name",
+    "group",
+    "stars",
+    "issued_on",
+    "expires_on",
+    "certificate_status",
+    "producer",
+    "producer_kind",
+    "province",
+    "price_vnd",
+    "stock",
+)
+MAX_PRICE_VND = 10_000_000_000  # 10 billion dong: anything above is a typo
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    sku: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    changed_product_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    sku: str
+    name: str
+    name_en: str
+    group: str
+    stars: int
+    certificate_no: str
+    decision_no: str
+    issued_by: str
+    issuer_level: str
+    issued_on: date
+    expires_on: date
+    certificate_status: str
+    producer: str
+    producer_kind: str
+    province_code: str
+    province_name_given: str
+    commune: str
+    price_vnd: int
+    stock: int
+    unit: str
+    story: str
+    story_en: str
+
+
+class RowInvalid(ValueError):
+    pass
+
+
+def _parse_int(value: str, column: str) -> int:
+    cleaned = value.replace(" ", "").replace("_", "")
+    try:
+        return int(cleaned)
+    except ValueError:
+        raise RowInvalid(f"{column}: not a whole number: {value!r}") from None
+
+
+def _parse_date(value: str, column: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RowInvalid(f"{column}: not a date YYYY-MM-DD: {value!r}") from None
+
+
+def issuer_level_for(issued_by: str) -> IssuerLevel:
+    """Guess the level of an issuing body from its printed name (ministry, district or province)."""
+    text = issued_by.lower()
+    if text.startswith("bộ") or "bộ nông nghiệp" in text or "ministry" in text:
+        return IssuerLevel.CENTRAL
+    if any(word in text for word in ("huyện", "quận", "thị xã", "district")):
+        return IssuerLevel.DISTRICT
+    return IssuerLevel.PROVINCE
+
+
+def parse_row(raw: dict[str, str]) -> ParsedRow:
+    """Validate one CSV row; raise RowInvalid with a precise reason."""
+    values = {key: nfc(raw.get(key)) for key in COLUMNS}
+    missing = [key for key in REQUIRED if not values[key]]
+    if missing:
+        raise RowInvalid(f"missing value(s): {', '.join(missing)}")
+    group = parse_product_group(values["group"])
+    if group is None:
+        raise RowInvalid(f"group: unknown product group {values['group']!r}")
+    stars = _parse_int(values["stars"], "stars")
+    if not 3 <= stars <= 5:
+        raise RowInvalid(f"stars: must be 3, 4 or 5, got {stars}")
+    issued_on = _parse_date(values["issued_on"], "issued_on")
+    expires_on = _parse_date(values["expires_on"], "expires_on")
+    if expires_on < issued_on:
+        raise RowInvalid("expires_on: before issued_on")
+    try:
+        status = CertificateStatus(values["certificate_status"].lower())
+    except ValueError:
+        raise RowInvalid(
+            f"certificate_status: must be verified, pending or revoked, "
+            f"got {values['certificate_status']!r}"
+        ) from None
+    try:
+        kind = ProducerKind(values["producer_kind"].lower())
+    except ValueError:
+        raise RowInvalid(f"producer_kind: unknown kind {values['producer_kind']!r}") from None
+    resolved = resolve_province(values["province"])
+    if resolved is None:
+        raise RowInvalid(f"province: unknown province {values['province']!r}")
+    price = _parse_int(values["price_vnd"], "price_vnd")
+    if price < 0:
+        raise RowInvalid(f"price_vnd: negative price {price}")
+    if price > MAX_PRICE_VND:
+        raise RowInvalid(f"price_vnd: implausibly large price {price}")
+    stock = _parse_int(values["stock"], "stock")
+    if stock < 0:
+        raise RowInvalid(f"stock: negative stock {stock}")
+    if len(values["sku"]) > 64 or not values["sku"].replace("-", "").replace("_", "").isalnum():
+        raise RowInvalid(f"sku: use letters, digits, '-' or '_' (max 64): {values['sku']!r}")
+    return ParsedRow(
+        sku=values["sku"].upper(),
+        name=values["name"],
+        name_en=values["name_en"],
+        group=group.value,
+        stars=stars,
+        certificate_no=values["certificate_no"],
+        decision_no=values["decision_no"],
+        issued_by=values["issued_by"],
+        issuer_level=issuer_level_for(values["issued_by"]).value,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        certificate_status=status.value,
+        producer=values["producer"],
+        producer_kind=kind.value,
+        province_code=resolved.province.code,
+        province_name_given=resolved.name_as_given,
+        commune=values["commune"],
+        price_vnd=price,
+        stock=stock,
+        unit=values["unit"],
+        story=values["story"],
+        story_en=values["story_en"],
+    )
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    """Set attributes that differ; return True if anything changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _unique_slug(model: type, base: str) -> str:
+    slug, n = base, 1
+    while db.session.scalar(select(model.id).where(model.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _upsert_producer(row: ParsedRow) -> tuple[Producer, bool]:
+    producer = db.session.scalar(
+        select(Producer).where(
+            Producer.name == row.producer, Producer.province_code == row.province_code
+        )
+    )
+    created = producer is None
+    if producer is None:
+        producer = Producer(
+            name=row.producer,
+            province_code=row.province_code,
+            slug=_unique_slug(Producer, slugify(row.producer)[:150] or "producer"),
+        )
+        db.session.add(producer)
+    changed = _assign(
+        producer,
+        {
+            "kind": row.producer_kind,
+            "province_name_given": row.province_name_given,
+            "commune": row.commune or producer.commune,
+        },
+    )
+    db.session.flush()
+    return producer, created or changed
+
+
+def _upsert_certificate(product: Product, row: ParsedRow) -> bool:
+    if row.certificate_no:
+        match = [c for c in product.certificates if c.certificate_no == row.certificate_no]
+    else:
+        match = [
+            c
+            for c in product.certificates
+            if c.issued_on == row.issued_on and c.stars == row.stars and not c.certificate_no
+        ]
+    cert = match[0] if match else None
+    created = cert is None
+    if cert is None:
+        cert = Certificate(product=product, certificate_no=row.certificate_no)
+        db.session.add(cert)
+    changed = _assign(
+        cert,
+        {
+            "stars": row.stars,
+            "decision_no": row.decision_no,
+            "issued_by": row.issued_by,
+            "issuer_level": row.issuer_level,
+            "issued_on": row.issued_on,
+            "expires_on": row.expires_on,
+            "status": row.certificate_status,
+        },
+    )
+    return created or changed
+
+
+def upsert_row(row: ParsedRow) -> tuple[Product, str]:
+    """Write one validated row; return the product and 'created' / 'updated' / 'unchanged'."""
+    producer, producer_changed = _upsert_producer(row)
+    product = db.session.scalar(select(Product).where(Product.sku == row.sku))
+    created = product is None
+    if product is None:
+        product = Product(
+            sku=row.sku,
+            slug=_unique_slug(Product, f"{slugify(row.name)[:140]}-{row.sku.lower()}"),
+        )
+        db.session.add(product)
+    changed = _assign(
+        product,
+        {
+            "producer_id": producer.id,
+            "name": row.name,
+            "name_en": row.name_en,
+            "group": row.group,
+            "unit": row.unit,
+            "price_vnd": row.price_vnd,
+            "stock": row.stock,
+            "story": row.story,
+            "story_en": row.story_en,
+        },
+    )
+    db.session.flush()
+    cert_changed = _upsert_certificate(product, row)
+    db.session.flush()
+    if created:
+        return product, "created"
+    return product, "updated" if (changed or cert_changed or producer_changed) else "unchanged"
+
+
+def read_rows(text: str) -> tuple[list[str], Iterable[tuple[int, dict[str, str]]]]:
+    """Parse CSV text; yield (line number, row dict). Line numbers count the header as line 1."""
+    text = text.removeprefix("\ufeff")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+
+    def rows() -> Iterable[tuple[int, dict[str, str]]]:
+        for row in reader:
+            yield reader.line_num, row
+
+    return header, rows()
+
+
+def import_catalog(
+    text: str,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import CSV text. Owns its transaction: commits at the end (rolls back on dry run)."""
+    report = ImportReport()
+    header, rows = read_rows(text)
+    missing_columns = [c for c in COLUMNS if c not in header]
+    if missing_columns:
+        report.errors.append(
+            RowError(1, "", f"header: missing column(s): {', '.join(missing_columns)}")
+        )
+        return report
+    seen_skus: dict[str, int] = {}
+    for line, raw in rows:
+        sku = nfc(raw.get("sku")).upper()
+        try:
+            if None in raw or any(value is None for value in raw.values()):
+                raise RowInvalid("wrong number of columns")
+            row = parse_row(raw)
+            if row.sku in seen_skus:
+                raise RowInvalid(f"sku: duplicate of line {seen_skus[row.sku]}")
+            seen_skus[row.sku] = line
+            with db.session.begin_nested():
+                product, outcome = upsert_row(row)
+        except RowInvalid as exc:
+            report.errors.append(RowError(line, sku, str(exc)))
+        except Exception as exc:  # a database constraint: report it, keep the good rows
+            report.errors.append(RowError(line, sku, f"database: {exc.__class__.__name__}"))
+        else:
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if outcome != "unchanged":
+                report.changed_product_ids.append(product.id)
+        if progress is not None:
+            progress(1)
+    if dry_run:
+        db.session.rollback()
+        report.changed_product_ids.clear()
+    else:
+        db.session.commit()
+    return report
+
+
+def count_data_rows(text: str) -> int:
+    """How many data rows a CSV text holds (for the progress bar)."""
+    _, rows = read_rows(text)
+    return sum(1 for _ in rows)

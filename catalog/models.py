@@ -1,0 +1,152 @@
+"""Producers (chủ thể OCOP), their products, and the OCOP certificates those products hold."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from core.clock import utcnow
+from core.db import UTCDateTime, db
+
+from .enums import CertificateStatus, IssuerLevel, ProducerKind, ProductGroup
+
+
+class Producer(db.Model):
+    """A certified subject: cooperative (HTX), enterprise, household business or coop group."""
+
+    __tablename__ = "producer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32), default=ProducerKind.COOPERATIVE.value)
+    # Current unit after the 2025 reform; `province_name_given` keeps the name the source used.
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+    province_name_given: Mapped[str] = mapped_column(String(120), default="")
+    commune: Mapped[str] = mapped_column(String(160), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    registration_no: Mapped[str] = mapped_column(String(64), default="")
+    story: Mapped[str] = mapped_column(Text, default="")
+    story_en: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    products: Mapped[list[Product]] = relationship(back_populates="producer")
+
+    @property
+    def kind_enum(self) -> ProducerKind:
+        return ProducerKind(self.kind)
+
+
+class Product(db.Model):
+    __tablename__ = "product"
+    __table_args__ = (
+        CheckConstraint("price_vnd >= 0", name="price_not_negative"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+    group: Mapped[str] = mapped_column(String(32), index=True)
+    unit: Mapped[str] = mapped_column(String(80), default="")
+    price_vnd: Mapped[int] = mapped_column(BigInteger)
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    story: Mapped[str] = mapped_column(Text, default="")
+    story_en: Mapped[str] = mapped_column(Text, default="")
+    gtin: Mapped[str] = mapped_column(String(14), default="")
+    weight_grams: Mapped[int] = mapped_column(Integer, default=0)
+    # The producer may hide a listing without touching its certificate.
+    is_listed: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    producer: Mapped[Producer] = relationship(back_populates="products")
+    certificates: Mapped[list[Certificate]] = relationship(
+        back_populates="product",
+        order_by="Certificate.issued_on.desc(), Certificate.id.desc()",
+        cascade="all, delete-orphan",
+    )
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product",
+        order_by="ProductImage.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def group_enum(self) -> ProductGroup:
+        return ProductGroup(self.group)
+
+    def name_in(self, locale: str) -> str:
+        """The name in `locale`, falling back to Vietnamese."""
+        return self.name_en if locale == "en" and self.name_en else self.name
+
+    def story_in(self, locale: str) -> str:
+        return self.story_en if locale == "en" and self.story_en else self.story
+
+
+class ProductImage(db.Model):
+    __tablename__ = "product_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    # Path relative to MEDIA_ROOT; files get safe generated names.
+    path: Mapped[str] = mapped_column(String(255))
+    alt: Mapped[str] = mapped_column(String(255), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+
+class Certificate(db.Model):
+    """One OCOP recognition of one product. A product keeps every certificate it ever held."""
+
+    __tablename__ = "certificate"
+    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    stars: Mapped[int] = mapped_column(Integer)
+    certificate_no: Mapped[str] = mapped_column(String(120), default="")
+    decision_no: Mapped[str] = mapped_column(String(120), default="")
+    # Exactly as printed: some issuing bodies (district UBNDs) no longer exist.
+    issued_by: Mapped[str] = mapped_column(String(255), default="")
+    issuer_level: Mapped[str] = mapped_column(String(16), default=IssuerLevel.PROVINCE.value)
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(
+        String(16), default=CertificateStatus.PENDING.value, index=True
+    )
+    status_reason: Mapped[str] = mapped_column(String(500), default="")
+    revoked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="certificates")
+
+    @property
+    def status_enum(self) -> CertificateStatus:
+        return CertificateStatus(self.status)
+
+
+def product_load_options() -> tuple:
+    """Loader options that fetch what every product page/card needs in a constant number of queries."""
+    return (
+        selectinload(Product.producer),
+        selectinload(Product.certificates),
+        selectinload(Product.images),
+    )

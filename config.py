@@ -1,0 +1,111 @@
+"""Configuration from environment variables, with safe defaults (see docs/configuration.md).
+
+`APP_ENV` picks the class: development (default), testing or production. Imports nothing from
+the project. Parsers are strict: a malformed value stops start-up instead of being guessed.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+class Config:
+    APP_ENV = "development"
+    # Development default only: ProductionConfig refuses to start without a real one.
+    SECRET_KEY = env_str("SECRET_KEY") or "dev-only-not-secret"
+    # Empty means "SQLite file in the instance folder" (resolved by the app factory).
+    SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SEARCH_INDEX_DIR = env_str("SEARCH_INDEX_DIR")  # empty → <instance>/search-index
+    MEDIA_ROOT = env_str("MEDIA_ROOT")  # empty → <instance>/media
+    PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    PER_PAGE = env_int("PER_PAGE", 24)
+    MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long checkout must not lose the form
+    STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+    STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # empty → Stripe's own; tests use a stand-in
+    MAIL_SERVER = env_str("MAIL_SERVER", "localhost")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_FROM = env_str("MAIL_FROM", "shop@ocop.example")
+    LOAD_DEMO_CATALOG = env_bool("LOAD_DEMO_CATALOG", True)
+
+
+class DevelopmentConfig(Config):
+    DEBUG = env_bool("FLASK_DEBUG", False)
+
+
+class TestingConfig(Config):
+    APP_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"  # noqa: S105 - a fixed key for tests only
+    WTF_CSRF_ENABLED = False
+    PUBLIC_BASE_URL = "https://ocop.test"
+    LOAD_DEMO_CATALOG = False
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def validate(cls) -> None:
+        if not env_str("SECRET_KEY"):
+            raise ConfigError("SECRET_KEY must be set in production (APP_ENV=production)")
+        if not env_str("PUBLIC_BASE_URL"):
+            raise ConfigError("PUBLIC_BASE_URL must be set in production")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(app_env: str | None = None) -> type[Config]:
+    """The config class for APP_ENV (default development); validates production settings."""
+    name = (app_env or env_str("APP_ENV", "development")).lower()
+    if name not in CONFIGS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(CONFIGS)}, got {name!r}")
+    config = CONFIGS[name]
+    if config is ProductionConfig:
+        ProductionConfig.validate()
+    return config

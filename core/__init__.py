@@ -1,0 +1,1 @@
+"""Tiny shared kernel: database, clock, money, text. Imports no project package."""

@@ -1,0 +1,90 @@
+"""The web layer: the application factory wires config, extensions, blueprints and CLI."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from config import Config, config_for
+from core.db import db
+
+from .extensions import babel, csrf, login_manager, migrate
+
+
+def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
+    """Build the Flask app. `config` defaults to the class chosen by APP_ENV."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config or config_for())
+    app.config.update(overrides)
+    _resolve_paths(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    _init_login(app)
+
+    from .i18n import init_i18n, select_locale
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=os.path.join(app.root_path, "translations"),
+    )
+    init_i18n(app)
+
+    from .template_globals import init_template_globals
+
+    init_template_globals(app)
+
+    from .errors import init_errors
+
+    init_errors(app)
+    _register_blueprints(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _resolve_paths(app: Flask) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "ocop.sqlite3"
+        )
+    if not app.config.get("SEARCH_INDEX_DIR"):
+        app.config["SEARCH_INDEX_DIR"] = os.path.join(app.instance_path, "search-index")
+    if not app.config.get("MEDIA_ROOT"):
+        app.config["MEDIA_ROOT"] = os.path.join(app.instance_path, "media")
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):  # Heroku-style URLs
+        uri = "postgresql://" + uri.removeprefix("postgres://")
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        # SQLite: wait for a writer instead of failing with "database is locked".
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+
+def _init_login(app: Flask) -> None:
+    from accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "account.login"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .shop import bp as shop_bp
+
+    app.register_blueprint(shop_bp)
+    app.register_blueprint(api_bp, url_prefix="/api")
+    csrf.exempt(api_bp)

@@ -1,0 +1,7 @@
+"""A small JSON API for apps and kiosks (docs/api.md)."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,52 @@
+"""Product → JSON. URLs are absolute, built from PUBLIC_BASE_URL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import url_for
+
+from catalog.admin_units import province_by_code
+from catalog.certificates import certificate_state, display_certificate
+from catalog.for_sale import for_sale_certificate, product_is_for_sale
+from catalog.models import Certificate, Product
+
+from ..navigation import public_url
+
+
+def certificate_json(cert: Certificate | None, today: date) -> dict[str, Any] | None:
+    if cert is None:
+        return None
+    return {
+        "stars": cert.stars,
+        "certificate_no": cert.certificate_no,
+        "decision_no": cert.decision_no,
+        "issued_by": cert.issued_by,
+        "issuer_level": cert.issuer_level,
+        "issued_on": cert.issued_on.isoformat(),
+        "expires_on": cert.expires_on.isoformat(),
+        "status": cert.status,
+        "state": certificate_state(cert, today).value,
+    }
+
+
+def product_json(product: Product, today: date) -> dict[str, Any]:
+    province = province_by_code(product.producer.province_code)
+    valid = for_sale_certificate(product, today)
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "name_en": product.name_en,
+        "stars": valid.stars if valid else None,
+        "group": product.group,
+        "province": province.name if province else None,
+        "province_as_given": product.producer.province_name_given,
+        "producer": product.producer.name,
+        "price_vnd": product.price_vnd,
+        "stock": product.stock,
+        "unit": product.unit,
+        "for_sale": product_is_for_sale(product, today),
+        "url": public_url(url_for("shop.product_detail", slug=product.slug)),
+        "certificate": certificate_json(display_certificate(product, today), today),
+    }

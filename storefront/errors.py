@@ -1,0 +1,46 @@
+"""Friendly error pages in the user's language; domain error codes → HTTP status + message."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from core.errors import DomainError
+
+# One translated sentence per stable domain error code.
+ERROR_MESSAGES = {
+    "product_not_found": _l("This product does not exist."),
+    "product_not_for_sale": _l("This product is not on sale at the moment."),
+}
+
+
+def message_for(error: DomainError) -> str:
+    return str(ERROR_MESSAGES.get(error.code, _l("Something went wrong. Please try again.")))
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.endswith(".json")
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(404)
+    def not_found(error: HTTPException):
+        if _wants_json():
+            return jsonify(error="not_found"), 404
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error: Exception):
+        if _wants_json():
+            return jsonify(error="server_error"), 500
+        return render_template("errors/500.html"), 500
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        if _wants_json():
+            return jsonify(error=error.code, message=message_for(error)), error.http_status
+        return (
+            render_template("errors/domain.html", message=message_for(error)),
+            error.http_status,
+        )

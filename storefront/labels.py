@@ -1,0 +1,55 @@
+"""Translated labels for domain codes (groups, producer kinds, certificate states)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from catalog.certificates import CertificateState
+from catalog.enums import IssuerLevel, ProducerKind, ProductGroup
+
+GROUP_LABELS = {
+    ProductGroup.FOOD.value: _l("Food"),
+    ProductGroup.DRINKS.value: _l("Drinks"),
+    ProductGroup.HERBAL.value: _l("Herbal and medicinal products"),
+    ProductGroup.HANDICRAFT.value: _l("Handicrafts"),
+    ProductGroup.ORNAMENTAL.value: _l("Ornamental plants and animals"),
+    ProductGroup.TOURISM.value: _l("Community and eco tourism"),
+}
+
+PRODUCER_KIND_LABELS = {
+    ProducerKind.COOPERATIVE.value: _l("Cooperative"),
+    ProducerKind.ENTERPRISE.value: _l("Enterprise"),
+    ProducerKind.HOUSEHOLD.value: _l("Household business"),
+    ProducerKind.COOPERATIVE_GROUP.value: _l("Cooperative group"),
+}
+
+ISSUER_LEVEL_LABELS = {
+    IssuerLevel.DISTRICT.value: _l("district level"),
+    IssuerLevel.PROVINCE.value: _l("provincial level"),
+    IssuerLevel.CENTRAL.value: _l("national level"),
+}
+
+CERTIFICATE_STATE_LABELS = {
+    CertificateState.VALID.value: _l("Valid"),
+    CertificateState.EXPIRED.value: _l("Expired"),
+    CertificateState.NOT_YET_VALID.value: _l("Not yet valid"),
+    CertificateState.REVOKED.value: _l("Revoked"),
+    CertificateState.PENDING.value: _l("Awaiting verification"),
+    CertificateState.NOT_OCOP: _l("Not OCOP certified"),
+}
+
+SORT_LABELS = {
+    "newest": _l("Newest"),
+    "price_asc": _l("Price: low to high"),
+    "price_desc": _l("Price: high to low"),
+    "stars": _l("Most stars"),
+    "name": _l("Name"),
+}
+
+
+def group_label(code: str) -> str:
+    return str(GROUP_LABELS.get(code, code))
+
+
+def producer_kind_label(code: str) -> str:
+    return str(PRODUCER_KIND_LABELS.get(code, code))

@@ -1,0 +1,133 @@
+"""Catalog page views: read arguments, call catalog queries, render."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+
+from catalog.admin_units import all_provinces, province_by_code, province_by_slug
+from catalog.certificates import certificate_state, display_certificate
+from catalog.enums import ProductGroup
+from catalog.for_sale import product_is_for_sale
+from catalog.queries import (
+    CatalogFilter,
+    count_for_sale_by_group,
+    count_for_sale_by_province,
+    featured_products,
+    get_producer_by_slug,
+    get_product_by_slug,
+    list_products_for_sale,
+)
+from core.clock import today_in_vietnam
+
+from ..i18n import LOCALE_SESSION_KEY
+from ..navigation import safe_next_path
+from . import bp
+from .filters import catalog_filter_from_args
+
+
+@bp.get("/")
+def home():
+    today = today_in_vietnam()
+    province_counts = count_for_sale_by_province(today)
+    return render_template(
+        "shop/home.html",
+        featured=featured_products(today, limit=8),
+        provinces=[
+            (p, province_counts[p.code]) for p in all_provinces() if p.code in province_counts
+        ],
+        group_counts=count_for_sale_by_group(today),
+        groups=list(ProductGroup),
+    )
+
+
+def _render_listing(template: str, filters: CatalogFilter, **context):
+    today = today_in_vietnam()
+    page = list_products_for_sale(filters, today)
+    return render_template(
+        template,
+        page=page,
+        filters=filters,
+        province_counts=count_for_sale_by_province(today),
+        provinces=all_provinces(),
+        groups=list(ProductGroup),
+        **context,
+    )
+
+
+@bp.get("/products")
+def product_list():
+    filters = catalog_filter_from_args(request.args, current_app.config["PER_PAGE"])
+    return _render_listing("shop/product_list.html", filters)
+
+
+@bp.get("/provinces/<slug>")
+def province_detail(slug: str):
+    province = province_by_slug(slug) or abort(404)
+    filters = catalog_filter_from_args(
+        request.args, current_app.config["PER_PAGE"], province_code=province.code
+    )
+    return _render_listing("shop/province_detail.html", filters, province=province)
+
+
+@bp.get("/producers/<slug>")
+def producer_detail(slug: str):
+    producer = get_producer_by_slug(slug) or abort(404)
+    filters = CatalogFilter(
+        producer_id=producer.id,
+        page=max(1, request.args.get("page", 1, type=int) or 1),
+        per_page=current_app.config["PER_PAGE"],
+    )
+    return _render_listing(
+        "shop/producer_detail.html",
+        filters,
+        producer=producer,
+        province=province_by_code(producer.province_code),
+    )
+
+
+@bp.get("/products/<slug>")
+def product_detail(slug: str):
+    product = get_product_by_slug(slug) or abort(404)
+    today = today_in_vietnam()
+    certificate = display_certificate(product, today)
+    return render_template(
+        "shop/product_detail.html",
+        product=product,
+        for_sale=product_is_for_sale(product, today),
+        certificate=certificate,
+        certificate_state=certificate_state(certificate, today).value if certificate else None,
+        province=province_by_code(product.producer.province_code),
+    )
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session[LOCALE_SESSION_KEY] = code
+        session.permanent = True
+    return redirect(safe_next_path(request.args.get("next")) or url_for("shop.home"))
+
+
+@bp.get("/media/<path:filename>")
+def media(filename: str):
+    return send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=86400)
+
+
+@bp.get("/healthz")
+def healthz():
+    from sqlalchemy import text
+
+    from core.db import db
+
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")

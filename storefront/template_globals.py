@@ -1,0 +1,62 @@
+"""Helpers every template may call (labels, province names, today's date, safe story HTML)."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from markupsafe import Markup
+
+from catalog.admin_units import province_by_code
+from catalog.for_sale import for_sale_certificate
+from catalog.models import Producer
+from core.clock import today_in_vietnam
+from core.richtext import render_story
+from core.text import fold
+
+from .labels import (
+    CERTIFICATE_STATE_LABELS,
+    ISSUER_LEVEL_LABELS,
+    SORT_LABELS,
+    group_label,
+    producer_kind_label,
+)
+
+
+def has_endpoint(name: str) -> bool:
+    return name in current_app.view_functions
+
+
+def province_name(code: str) -> str:
+    unit = province_by_code(code)
+    return unit.name if unit else code
+
+
+def old_province_name(producer: Producer) -> str:
+    """The pre-2025 province name the producer's address used, if it differs from today's."""
+    current = province_name(producer.province_code)
+    given = producer.province_name_given
+    if given and fold(given).removeprefix("tinh ").removeprefix("thanh pho ") != fold(current):
+        return given
+    return ""
+
+
+def story_html(text: str) -> Markup:
+    return Markup(render_story(text))  # noqa: S704 - render_story sanitises with nh3
+
+
+def init_template_globals(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        has_endpoint=has_endpoint,
+        province_name=province_name,
+        old_province_name=old_province_name,
+        for_sale_certificate=for_sale_certificate,
+        group_label=group_label,
+        producer_kind_label=producer_kind_label,
+        issuer_level_label=lambda code: str(ISSUER_LEVEL_LABELS.get(code, code)),
+        certificate_state_label=lambda code: str(CERTIFICATE_STATE_LABELS.get(code, code)),
+        story_html=story_html,
+        sort_labels=SORT_LABELS,
+    )
+
+    @app.context_processor
+    def inject_today() -> dict:
+        return {"today": today_in_vietnam()}
