@@ -44,15 +44,28 @@ def _wait_until_up(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"server on port {port} did not start")
 
 
-def _gunicorn(app: str, port: int, workers: int, env: dict[str, str], cwd: Path) -> subprocess.Popen:
+def _gunicorn(
+    app: str, port: int, workers: int, env: dict[str, str], cwd: Path
+) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app,
+        ],
         cwd=cwd,
         env=env,
     )
 
 
-def _drive(port: int, path: str, seconds: float, concurrency: int) -> tuple[float, float, float, int]:
+def _drive(
+    port: int, path: str, seconds: float, concurrency: int
+) -> tuple[float, float, float, int]:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -92,6 +105,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-cache", action="store_true", help="turn the fragment cache off")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="ocop-bench-"))
@@ -102,10 +116,13 @@ def main() -> int:
         SEARCH_INDEX_DIR=str(workdir / "index"),
         MEDIA_ROOT=str(workdir / "media"),
         PYTHONPATH=str(ROOT),
+        FRAGMENT_CACHE_ENTRIES="0" if args.no_cache else "512",
     )
     flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "catalog", "load-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*flask, "catalog", "load-demo"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
 
     from sqlalchemy import create_engine, text
 
@@ -132,7 +149,10 @@ def main() -> int:
         ]
         for _, port, path in targets:  # warm up each worker
             _drive(port, path, 1, args.concurrency)
-        rows = [(name, *_drive(port, path, args.seconds, args.concurrency)) for name, port, path in targets]
+        rows = [
+            (name, *_drive(port, path, args.seconds, args.concurrency))
+            for name, port, path in targets
+        ]
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
@@ -142,7 +162,8 @@ def main() -> int:
     bare_rps = rows[0][1]
     print(
         f"\nPages under gunicorn ({args.workers} workers), {args.concurrency} keep-alive clients, "
-        f"{args.seconds:g} s per page, {products} products (demo catalog), SQLite\n"
+        f"{args.seconds:g} s per page, {products} products (demo catalog), SQLite, "
+        f"fragment cache {'off' if args.no_cache else 'on'}\n"
     )
     print("| page | req/s | p50 ms | p95 ms | errors | ratio to bare |")
     print("|---|---:|---:|---:|---:|---:|")

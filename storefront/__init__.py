@@ -40,6 +40,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_template_globals(app)
 
+    from .page_cache import init_page_cache
+
+    init_page_cache(app)
+
     from .errors import init_errors
 
     init_errors(app)
