@@ -19,6 +19,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config or config_for())
     app.config.update(overrides)
     _resolve_paths(app)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in the JSON API
 
     db.init_app(app)
     with app.app_context():
