@@ -12,6 +12,16 @@ from core.errors import DomainError
 ERROR_MESSAGES = {
     "product_not_found": _l("This product does not exist."),
     "product_not_for_sale": _l("This product is not on sale at the moment."),
+    "out_of_stock": _l("Sorry, this product is sold out."),
+    "cart_empty": _l("Your cart is empty."),
+    "cart_has_problems": _l("Some items cannot be bought right now. Fix them to check out."),
+    "invalid_transition": _l("This order cannot change to that status now."),
+    "payment_method_unavailable": _l("This payment method is not available."),
+    "below_card_minimum": _l(
+        "This order is below the minimum amount for card payment. Please choose another payment method."
+    ),
+    "payment_provider_error": _l("The payment service did not answer. Please try again."),
+    "invalid_address": _l("Please check the phone number and the delivery address."),
 }
 
 
