@@ -13,13 +13,14 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from core.clock import utcnow
 from core.db import UTCDateTime, db
 
-from .enums import CertificateStatus, IssuerLevel, ProducerKind, ProductGroup
+from .enums import ApplicationStatus, CertificateStatus, IssuerLevel, ProducerKind, ProductGroup
 
 
 class Producer(db.Model):
@@ -142,6 +143,14 @@ class Certificate(db.Model):
     )
     status_reason: Mapped[str] = mapped_column(String(500), default="")
     revoked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The producer's scan (PDF/JPG/PNG), relative to CERTIFICATE_SCAN_ROOT, never publicly served.
+    scan_path: Mapped[str] = mapped_column(String(255), default="")
+    scan_media_type: Mapped[str] = mapped_column(String(64), default="")
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), nullable=True
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, index=True
@@ -152,6 +161,47 @@ class Certificate(db.Model):
     @property
     def status_enum(self) -> CertificateStatus:
         return CertificateStatus(self.status)
+
+
+class CertificateReminder(db.Model):
+    """An expiry reminder given for one certificate at one threshold (90, 30 or 7 days): once."""
+
+    __tablename__ = "certificate_reminder"
+    __table_args__ = (
+        UniqueConstraint("certificate_id", "days_before", name="uq_certificate_reminder_threshold"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id"), index=True)
+    days_before: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProducerApplication(db.Model):
+    """A would-be producer's request to sell here; an admin approves (→ Producer) or rejects it."""
+
+    __tablename__ = "producer_application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(255))
+    registration_no: Mapped[str] = mapped_column(String(64))
+    province_code: Mapped[str] = mapped_column(String(2))
+    commune_code: Mapped[str] = mapped_column(String(8), default="")
+    commune: Mapped[str] = mapped_column(String(160), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    contact_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(
+        String(16), default=ApplicationStatus.PENDING.value, index=True
+    )
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producer.id"), nullable=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def product_load_options() -> tuple:
