@@ -50,6 +50,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     init_errors(app)
     _register_blueprints(app)
 
+    from .portal_security import init_portal_security
+
+    init_portal_security(app)
+
     from .cli import register_cli
 
     register_cli(app)
@@ -66,6 +70,8 @@ def _resolve_paths(app: Flask) -> None:
         app.config["SEARCH_INDEX_DIR"] = os.path.join(app.instance_path, "search-index")
     if not app.config.get("MEDIA_ROOT"):
         app.config["MEDIA_ROOT"] = os.path.join(app.instance_path, "media")
+    if not app.config.get("CERTIFICATE_SCAN_ROOT"):
+        app.config["CERTIFICATE_SCAN_ROOT"] = os.path.join(app.instance_path, "certificate-scans")
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgres://"):  # Heroku-style URLs
         uri = "postgresql://" + uri.removeprefix("postgres://")
@@ -90,10 +96,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .account import bp as account_bp
+    from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
     from .orders import bp as orders_bp
+    from .producer import bp as producer_bp
     from .shop import bp as shop_bp
     from .webhooks import bp as webhooks_bp
 
@@ -105,4 +113,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(orders_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(producer_bp, url_prefix="/producer")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     csrf.exempt(webhooks_bp)  # authenticated by the Stripe signature instead

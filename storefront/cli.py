@@ -60,6 +60,8 @@ def load_demo_command(force: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     from .orders_cli import register_orders_cli
+    from .portal_cli import register_portal_cli
 
     app.cli.add_command(catalog_cli)
     register_orders_cli(app)
+    register_portal_cli(app)

@@ -32,6 +32,7 @@ from catalog.queries import (
 )
 from core.clock import today_in_vietnam
 
+from ..access import access
 from ..i18n import LOCALE_SESSION_KEY, current_locale
 from ..navigation import safe_next_path
 from ..page_cache import cached_catalog_fragment, cached_catalog_value
@@ -44,6 +45,7 @@ def _request_args_key() -> tuple:
 
 
 @bp.get("/")
+@access("public")
 def home():
     def render() -> str:
         today = today_in_vietnam()
@@ -81,6 +83,7 @@ def _render_listing(template: str, filters: CatalogFilter, cache_name: str, **co
 
 
 @bp.get("/products")
+@access("public")
 def product_list():
     filters = catalog_filter_from_args(request.args, current_app.config["PER_PAGE"])
     return _render_listing(
@@ -89,6 +92,7 @@ def product_list():
 
 
 @bp.get("/provinces/<slug>")
+@access("public")
 def province_detail(slug: str):
     province = province_by_slug(slug) or abort(404)
     filters = catalog_filter_from_args(
@@ -105,6 +109,7 @@ def province_detail(slug: str):
 
 
 @bp.get("/producers/<slug>")
+@access("public")
 def producer_detail(slug: str):
     producer = get_producer_by_slug(slug) or abort(404)
     filters = CatalogFilter(
@@ -162,12 +167,14 @@ def _build_product_page(slug: str) -> ProductPage | None:
 
 
 @bp.get("/products/<slug>")
+@access("public")
 def product_detail(slug: str):
     page = cached_catalog_value("product", slug, lambda: _build_product_page(slug)) or abort(404)
     return render_template("shop/product_detail.html", page=page, product=page)
 
 
 @bp.get("/lang/<code>")
+@access("public")
 def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session[LOCALE_SESSION_KEY] = code
@@ -176,11 +183,13 @@ def set_language(code: str):
 
 
 @bp.get("/media/<path:filename>")
+@access("public")
 def media(filename: str):
     return send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=86400)
 
 
 @bp.get("/healthz")
+@access("public")
 def healthz():
     from sqlalchemy import text
 
