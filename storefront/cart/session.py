@@ -8,7 +8,7 @@ from flask_login import current_user
 from orders.cart import find_cart, get_or_create_cart, new_cart_token
 from orders.models import Cart
 
-CART_TOKEN_KEY = "cart_token"
+CART_TOKEN_KEY = "cart_token"  # noqa: S105 - a session key name, not a secret
 
 
 def current_cart(*, create: bool = False) -> Cart | None:
