@@ -12,6 +12,7 @@ from core.db import db
 from core.text import nfc
 from orders.cart import merge_guest_cart
 
+from ..access import access
 from ..cart.session import CART_TOKEN_KEY
 from ..i18n import LOCALE_SESSION_KEY
 from ..navigation import safe_next_path
@@ -36,6 +37,7 @@ def _find_user(email: str) -> User | None:
 
 
 @bp.route("/account/login", methods=["GET", "POST"])
+@access("public")
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -49,6 +51,7 @@ def login():
 
 
 @bp.route("/account/register", methods=["GET", "POST"])
+@access("public")
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -67,6 +70,7 @@ def register():
 
 
 @bp.route("/account/logout", methods=["GET", "POST"])
+@access("public")
 def logout():
     logout_user()
     session.clear()

@@ -11,6 +11,7 @@ from core.db import db
 from orders.cart import add_item, change_quantity, remove_item, summarize_cart
 from orders.errors import OrdersError
 
+from ..access import access
 from ..errors import message_for
 from . import bp
 from .forms import AddToCartForm, ChangeQuantityForm, RemoveLineForm
@@ -25,6 +26,7 @@ def _product_id(form) -> int | None:
 
 
 @bp.get("/cart")
+@access("public")
 def view():
     ship_to = request.args.get("ship_to")
     if ship_to is not None:
@@ -42,6 +44,7 @@ def view():
 
 
 @bp.post("/cart/add")
+@access("public")
 def add():
     form = AddToCartForm()
     product_id = _product_id(form)
@@ -65,6 +68,7 @@ def add():
 
 
 @bp.post("/cart/update")
+@access("public")
 def update():
     form = ChangeQuantityForm()
     product_id = _product_id(form)
@@ -82,6 +86,7 @@ def update():
 
 
 @bp.post("/cart/remove")
+@access("public")
 def remove():
     form = RemoveLineForm()
     product_id = _product_id(form)

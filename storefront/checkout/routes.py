@@ -17,6 +17,7 @@ from orders.enums import PaymentMethod
 from orders.errors import OrdersError, OutOfStock, PaymentProviderError
 from orders.models import Order
 
+from ..access import access
 from ..cart.session import current_cart
 from ..errors import message_for
 from ..i18n import current_locale
@@ -48,6 +49,7 @@ def _prepare(form: CheckoutForm) -> None:
 
 
 @bp.get("/checkout/communes/<province_code>.json")
+@access("public")
 def communes(province_code: str):
     if province_by_code(province_code) is None:
         abort(404)
@@ -55,6 +57,7 @@ def communes(province_code: str):
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
+@access("public")
 def start():
     cart = current_cart()
     form = CheckoutForm()

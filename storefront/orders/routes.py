@@ -17,6 +17,7 @@ from orders.enums import PaymentMethod
 from orders.models import Order
 from orders.payments.vietqr import VietQRTransfer
 
+from ..access import access
 from ..checkout.providers import web_providers
 from ..checkout.routes import MY_ORDERS_KEY, remember_order, start_card_payment
 from . import bp
@@ -41,6 +42,7 @@ def vietqr_svg(payload: str) -> Markup:
 
 
 @bp.get("/orders/<number>")
+@access("public")
 def confirmation(number: str):
     order = _visible_order_or_404(number)
     transfer = None
@@ -69,6 +71,7 @@ def confirmation(number: str):
 
 
 @bp.post("/orders/<number>/pay")
+@access("public")
 def pay(number: str):
     order = _visible_order_or_404(number)
     if not PayForm().validate_on_submit() or not order.is_awaiting_payment:
@@ -77,6 +80,7 @@ def pay(number: str):
 
 
 @bp.route("/orders/lookup", methods=["GET", "POST"])
+@access("public")
 def lookup():
     form = LookupForm()
     if form.validate_on_submit():
@@ -89,6 +93,7 @@ def lookup():
 
 
 @bp.get("/account/orders")
+@access("buyer")
 @login_required
 def history():
     return render_template("orders/history.html", orders=orders_of_user(current_user.id))

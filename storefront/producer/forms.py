@@ -14,6 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -47,8 +48,10 @@ class ApplicationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.value, producer_kind_label(k.value)) for k in ProducerKind]
-        self.province_code.choices = [(p.code, p.name) for p in all_provinces()]
+        self.kind.choices = [
+            SelectChoice(k.value, producer_kind_label(k.value)) for k in ProducerKind
+        ]
+        self.province_code.choices = [SelectChoice(p.code, p.name) for p in all_provinces()]
 
 
 class ProductForm(FlaskForm):
@@ -69,7 +72,7 @@ class ProductForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.group.choices = [(g.value, group_label(g.value)) for g in ProductGroup]
+        self.group.choices = [SelectChoice(g.value, group_label(g.value)) for g in ProductGroup]
 
 
 class PhotoForm(FlaskForm):
@@ -78,7 +81,7 @@ class PhotoForm(FlaskForm):
 
 
 class CertificateForm(FlaskForm):
-    stars = SelectField(_l("Stars"), choices=[("3", "3★"), ("4", "4★"), ("5", "5★")])
+    stars = SelectField(_l("Stars"), choices=[SelectChoice(str(n), f"{n}★") for n in (3, 4, 5)])
     certificate_no = StringField(
         _l("Certificate number"), validators=[DataRequired(), Length(max=120)]
     )
@@ -93,7 +96,7 @@ class CertificateForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.issuer_level.choices = [
-            (lvl.value, str(ISSUER_LEVEL_LABELS[lvl.value])) for lvl in IssuerLevel
+            SelectChoice(lvl.value, str(ISSUER_LEVEL_LABELS[lvl.value])) for lvl in IssuerLevel
         ]
 
     def validate_expires_on(self, field) -> None:

@@ -11,12 +11,14 @@ from flask import abort, current_app, jsonify, request
 from core import clock
 from orders.payments.stripe_gateway import apply_stripe_event, verify_webhook
 
+from ..access import access
 from . import bp
 
 log = logging.getLogger(__name__)
 
 
 @bp.post("/webhooks/stripe")
+@access("public")
 def stripe_webhook():
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
     if not secret:
