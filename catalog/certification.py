@@ -206,13 +206,14 @@ def claim_due_reminders(on: date, *, now: datetime) -> list[ExpiringCertificate]
     due = expiring_certificates(on)
     if not due:
         return []
-    given = set(
-        db.session.execute(
+    given = {
+        (certificate_id, days_before)
+        for certificate_id, days_before in db.session.execute(
             select(CertificateReminder.certificate_id, CertificateReminder.days_before).where(
                 CertificateReminder.certificate_id.in_([d.certificate.id for d in due])
             )
-        ).tuples()
-    )
+        )
+    }
     claimed = []
     for item in due:
         if (item.certificate.id, item.threshold) in given:

@@ -28,6 +28,14 @@ def remind_command() -> None:
     """Queue expiry reminders (90, 30, 7 days before); each one is given once per certificate."""
     today = clock.today_in_vietnam()
     claimed = claim_due_reminders(today, now=clock.utcnow())
+    # url_for needs a request; links are made absolute from PUBLIC_BASE_URL, not from this one.
+    with current_app.test_request_context("/"):
+        queued = _queue_reminder_mails(claimed)
+    db.session.commit()
+    click.echo(f"reminders due {len(claimed)}, e-mails queued {queued}")
+
+
+def _queue_reminder_mails(claimed) -> int:
     queued = 0
     for item in claimed:
         producer = item.product.producer
@@ -51,8 +59,7 @@ def remind_command() -> None:
                     body_text=body,
                 )
                 queued += 1
-    db.session.commit()
-    click.echo(f"reminders due {len(claimed)}, e-mails queued {queued}")
+    return queued
 
 
 def smtp_send(to_address: str, subject: str, body_text: str) -> None:
