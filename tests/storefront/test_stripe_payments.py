@@ -31,7 +31,7 @@ def card_app(app, stripe_stand_in):
     return app
 
 
-def _checkout(client, product, *, method="card", token="card-token-0000000001"):
+def _checkout(client, product, *, method="card", token="card-token-0000000001"):  # noqa: S107
     client.post("/cart/add", data={"product_id": product.id, "quantity": 2})
     return client.post(
         "/checkout",
