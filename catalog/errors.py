@@ -17,3 +17,25 @@ class ProductNotFound(CatalogError):
 class ProductNotForSale(CatalogError):
     code = "product_not_for_sale"
     http_status = 409
+
+
+class BatchInvalid(CatalogError):
+    code = "batch_invalid"
+    http_status = 422
+
+
+class BatchLotMissing(BatchInvalid):
+    code = "batch_lot_missing"
+
+
+class BatchLotTaken(BatchInvalid):
+    code = "batch_lot_taken"
+    http_status = 409
+
+
+class BatchDatesInvalid(BatchInvalid):
+    code = "batch_dates_invalid"
+
+
+class BatchQuantityInvalid(BatchInvalid):
+    code = "batch_quantity_invalid"
