@@ -83,8 +83,10 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
+    from .origin import bp as origin_bp
     from .shop import bp as shop_bp
 
     app.register_blueprint(shop_bp)
+    app.register_blueprint(origin_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
     csrf.exempt(api_bp)
