@@ -7,5 +7,4 @@ URL_PREFIX = "/o"
 
 bp = Blueprint("origin", __name__, url_prefix=URL_PREFIX)
 
-from . import routes  # noqa: E402,F401
-from . import cli  # noqa: E402,F401
+from . import cli, routes  # noqa: E402,F401

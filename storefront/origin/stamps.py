@@ -33,9 +33,7 @@ def render_stamp_sheet(target: OriginTarget, count: int, today: date) -> str:
     # Stars are printed only while a certificate is valid: a stamp must not claim a rating the
     # product no longer holds on the day it is printed.
     certificate = for_sale_certificate(target.product, today)
-    pages = [
-        min(STAMPS_PER_PAGE, count - start) for start in range(0, count, STAMPS_PER_PAGE)
-    ]
+    pages = [min(STAMPS_PER_PAGE, count - start) for start in range(0, count, STAMPS_PER_PAGE)]
     return render_template(
         "origin/stamps.html",
         target=target,
