@@ -219,6 +219,8 @@ def test_page_spells_out_the_certificate_state(client, make_product, state, sent
     )
     assert expected in text
     assert "77/GCN" in text
+    # The star headline is a claim: only while the certificate is valid.
+    assert ("4-star OCOP product" in text) is buyable
     html = response.get_data(as_text=True)
     assert ('class="buy"' in html) is buyable
     if buyable:
@@ -474,3 +476,41 @@ def test_origin_page_is_light_and_self_contained(client, certified, make_batch):
             url.startswith(("/", "#", "data:", "tel:")) and not url.startswith("//")
         ) or url.startswith(BASE + "/"), url
     assert "@import" not in html and "url(" not in html
+
+
+# --- Vietnamese, the default language ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compiled_catalogs() -> None:
+    """Compile the .po catalogs (as `make translations` does) so pages really render Vietnamese."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "compile", "-d",
+         str(root / "storefront" / "translations"), "--use-fuzzy", "-f"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    # Flask-Babel caches loaded catalogs per process (on the Babel object, not the app): drop
+    # what earlier tests loaded before the .mo files existed.
+    from storefront.extensions import babel
+
+    babel.domain_instance.cache.clear()
+
+
+def test_unknown_code_is_a_helpful_404_in_vietnamese(client, compiled_catalogs):
+    response = client.get("/o/ZZZZZZZZ", headers={"Accept-Language": "vi"})
+    assert response.status_code == 404
+    text = page_text(response)
+    assert "Chúng tôi không nhận ra mã này" in text
+    assert "Không có sản phẩm hay lô hàng nào mang mã truy xuất ZZZZZZZZ." in text
+
+
+def test_page_in_vietnamese_by_default(client, certified, compiled_catalogs):
+    cert = certified.certificates[0]
+    text = page_text(client.get(f"/o/{certified.origin_code}"))
+    expires = format_date(cert.expires_on, format="medium", locale="vi")
+    assert f"Giấy chứng nhận OCOP còn hiệu lực đến ngày {expires}" in text
+    assert "Mua tại cửa hàng OCOP" in text
