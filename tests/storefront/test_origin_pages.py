@@ -98,8 +98,22 @@ def test_svg_draws_the_same_modules_as_the_png(client, certified):
     assert not any(any(row[:4] + row[-4:]) for row in matrix)
 
 
-def test_every_imported_product_and_batch_qr_decodes_to_its_page(client, app):
-    report = import_catalog((DATA / "mixed.csv").read_text(encoding="utf-8"))
+DEMO_CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "demo" / "ocop-demo.csv"
+
+
+@pytest.mark.parametrize(
+    "csv_path",
+    [
+        DATA / "mixed.csv",
+        pytest.param(
+            DEMO_CATALOG,
+            marks=pytest.mark.skipif(not DEMO_CATALOG.exists(), reason="no demo catalog yet"),
+        ),
+    ],
+    ids=["mixed", "demo"],
+)
+def test_every_imported_product_and_batch_qr_decodes_to_its_page(client, app, csv_path):
+    report = import_catalog(csv_path.read_text(encoding="utf-8"))
     products = db.session.scalars(select(Product)).all()
     assert len(products) == report.created > 0
     codes = []
