@@ -66,6 +66,8 @@ class Config:
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_FROM = env_str("MAIL_FROM", "shop@ocop.example")
     LOAD_DEMO_CATALOG = env_bool("LOAD_DEMO_CATALOG", True)
+    # Rendered catalog fragments kept per worker process (0 turns the cache off).
+    FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 512)
 
 
 class DevelopmentConfig(Config):

@@ -44,6 +44,9 @@ class Producer(db.Model):
     story_en: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     products: Mapped[list[Product]] = relationship(back_populates="producer")
 
@@ -80,7 +83,9 @@ class Product(db.Model):
     # The producer may hide a listing without touching its certificate.
     is_listed: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     producer: Mapped[Producer] = relationship(back_populates="products")
     certificates: Mapped[list[Certificate]] = relationship(
@@ -120,6 +125,9 @@ class ProductImage(db.Model):
     path: Mapped[str] = mapped_column(String(255))
     alt: Mapped[str] = mapped_column(String(255), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     product: Mapped[Product] = relationship(back_populates="images")
 
@@ -146,6 +154,9 @@ class Certificate(db.Model):
     status_reason: Mapped[str] = mapped_column(String(500), default="")
     revoked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     product: Mapped[Product] = relationship(back_populates="certificates")
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from config import Config, config_for
-from core.db import db
+from core.db import configure_sqlite, db
 
 from .extensions import babel, csrf, login_manager, migrate
 
@@ -19,8 +19,11 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config or config_for())
     app.config.update(overrides)
     _resolve_paths(app)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in the JSON API
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     _init_login(app)
@@ -37,6 +40,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from .template_globals import init_template_globals
 
     init_template_globals(app)
+
+    from .page_cache import init_page_cache
+
+    init_page_cache(app)
 
     from .errors import init_errors
 
