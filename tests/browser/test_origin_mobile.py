@@ -3,57 +3,24 @@
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:
-    """The test app served over HTTP in a thread (its database is the test's SQLite file)."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing (run `make browser`)")
-        pytest.skip(f"{CHROMIUM} is missing")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
-@pytest.fixture
-def phone_page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 640}, device_scale_factor=2, locale="vi-VN"
-        )
-        page = context.new_page()
-        hosts: list[str] = []
-        page.on("request", lambda request: hosts.append(request.url.split("/")[2]))
-        yield page, hosts
-        browser.close()
+def phone_page(browser):
+    """A 360 × 640 phone (the shared `browser` fixture), recording every host it requests."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, device_scale_factor=2, locale="vi-VN"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    hosts: list[str] = []
+    page.on("request", lambda request: hosts.append(request.url.split("/")[2]))
+    yield page, hosts
+    context.close()
 
 
 @pytest.mark.parametrize("state", ["verified", "revoked"])
