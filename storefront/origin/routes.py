@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
-from flask import Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy.exc import SQLAlchemyError
 
 from catalog.admin_units import province_by_code
 from catalog.certificates import certificate_state, display_certificate
@@ -64,14 +75,29 @@ def page(code: str):
         printed_code=format_origin_code(target.code),
         canonical_url=origin_url(target.code),
     )
-    # Counted after rendering: committing first would expire the loaded rows and reload them.
     if request.method == "GET":
-        record_scan(target.code, today)
-        db.session.commit()
+        _count_scan(target.code, today)
     response = Response(html, mimetype="text/html")
     # The certificate state can change any day and every view is a scan to count.
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def _count_scan(code: str, on: date) -> None:
+    """Count one scan after the page is rendered, in a transaction of its own.
+
+    The read transaction of the rendering ends first: on SQLite (WAL) a transaction that read
+    and then writes fails at once with "database is locked" when another scan wrote meanwhile,
+    whereas one that starts with the write simply waits its turn. A counter that still fails
+    (database overloaded) is logged, not shown: the buyer gets the page.
+    """
+    db.session.commit()
+    try:
+        record_scan(code, on)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.warning("scan of %s not counted", code, exc_info=True)
 
 
 @bp.get("/<code>.json")

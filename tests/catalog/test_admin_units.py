@@ -32,7 +32,11 @@ def test_there_are_34_current_provinces():
 def test_pre_2025_names_resolve_to_the_current_province(given, current, renamed):
     resolved = resolve_province(given)
     assert resolved is not None
-    assert (resolved.province.name, resolved.is_renamed, resolved.name_as_given) == (current, renamed, given)
+    assert (resolved.province.name, resolved.is_renamed, resolved.name_as_given) == (
+        current,
+        renamed,
+        given,
+    )
 
 
 @pytest.mark.parametrize("given", ["", "Atlantis", "xyz abc"])

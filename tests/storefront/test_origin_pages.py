@@ -528,3 +528,45 @@ def test_page_in_vietnamese_by_default(client, certified, compiled_catalogs):
     expires = format_date(cert.expires_on, format="medium", locale="vi")
     assert f"Giấy chứng nhận OCOP còn hiệu lực đến ngày {expires}" in text
     assert "Mua tại cửa hàng OCOP" in text
+
+
+def test_simultaneous_page_views_all_succeed_and_count(app, certified):
+    """Phones scanning at once: every page renders and every scan counts (no lost update, and
+    on SQLite no 'database is locked' from upgrading a stale read transaction to a write)."""
+    import threading
+
+    code, threads, per_thread = certified.origin_code, 6, 8
+    start = threading.Barrier(threads)
+    statuses: list[int] = []
+
+    def scan() -> None:
+        client = app.test_client()
+        start.wait()
+        for _ in range(per_thread):
+            # A fresh app context per request, as in production (the test's own is shared).
+            with app.app_context():
+                statuses.append(client.get(f"/o/{code}").status_code)
+
+    workers = [threading.Thread(target=scan) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert statuses == [200] * threads * per_thread
+    db.session.commit()  # end this session's read snapshot before counting
+    assert scans(code) == threads * per_thread
+
+
+def test_a_failing_counter_does_not_cost_the_buyer_the_page(client, certified, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    import storefront.origin.routes as origin_routes
+
+    def broken(code, on):
+        raise OperationalError("INSERT INTO scan_count", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(origin_routes, "record_scan", broken)
+    response = client.get(f"/o/{certified.origin_code}", headers=EN)
+    assert response.status_code == 200
+    assert "12/GCN-UBND" in page_text(response)
+    assert scans(certified.origin_code) == 0
