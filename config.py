@@ -62,6 +62,14 @@ class Config:
     STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # empty → Stripe's own; tests use a stand-in
+    # Card orders hold stock this long; the Stripe session expires at the same instant (30-1440).
+    CARD_RESERVATION_MINUTES = env_int("CARD_RESERVATION_MINUTES", 60)
+    # Stripe's minimum charge is about USD 0.50; smaller card orders are refused with a message.
+    STRIPE_MIN_CHARGE_VND = env_int("STRIPE_MIN_CHARGE_VND", 13000)
+    # Bank transfer by VietQR is offered only when the receiving account is configured.
+    BANK_BIN = env_str("BANK_BIN")  # six-digit NAPAS bank id, e.g. 970436
+    BANK_ACCOUNT_NO = env_str("BANK_ACCOUNT_NO")
+    BANK_ACCOUNT_NAME = env_str("BANK_ACCOUNT_NAME")
     MAIL_SERVER = env_str("MAIL_SERVER", "localhost")
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_FROM = env_str("MAIL_FROM", "shop@ocop.example")

@@ -89,11 +89,22 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .account import bp as account_bp
     from .api import bp as api_bp
+    from .cart import bp as cart_bp
+    from .checkout import bp as checkout_bp
+    from .orders import bp as orders_bp
     from .origin import bp as origin_bp
     from .shop import bp as shop_bp
+    from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(shop_bp)
     app.register_blueprint(origin_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
     csrf.exempt(api_bp)
+    app.register_blueprint(cart_bp)
+    app.register_blueprint(checkout_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(webhooks_bp)
+    csrf.exempt(webhooks_bp)  # authenticated by the Stripe signature instead

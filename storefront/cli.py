@@ -59,4 +59,7 @@ def load_demo_command(force: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .orders_cli import register_orders_cli
+
     app.cli.add_command(catalog_cli)
+    register_orders_cli(app)

@@ -17,6 +17,16 @@ ERROR_MESSAGES = {
     "batch_lot_taken": _l("This product already has a batch with this lot number."),
     "batch_dates_invalid": _l("The best-before date cannot be earlier than the production date."),
     "batch_quantity_invalid": _l("The quantity cannot be negative."),
+    "out_of_stock": _l("Sorry, this product is sold out."),
+    "cart_empty": _l("Your cart is empty."),
+    "cart_has_problems": _l("Some items cannot be bought right now. Fix them to check out."),
+    "invalid_transition": _l("This order cannot change to that status now."),
+    "payment_method_unavailable": _l("This payment method is not available."),
+    "below_card_minimum": _l(
+        "This order is below the minimum amount for card payment. Please choose another payment method."
+    ),
+    "payment_provider_error": _l("The payment service did not answer. Please try again."),
+    "invalid_address": _l("Please check the phone number and the delivery address."),
 }
 
 

@@ -17,7 +17,7 @@ from core import clock
 from core.db import db
 from storefront import create_app
 
-pytest_plugins = ["tests.fixtures.catalog", "tests.fixtures.origin"]
+pytest_plugins = ["tests.fixtures.catalog", "tests.fixtures.origin", "tests.fixtures.orders"]
 
 
 def _database_url(tmp_dir: Path) -> str:

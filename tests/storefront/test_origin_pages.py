@@ -107,7 +107,6 @@ DEMO_CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "demo" / "ocop-
         DATA / "mixed.csv",
         pytest.param(
             DEMO_CATALOG,
-            marks=pytest.mark.skipif(not DEMO_CATALOG.exists(), reason="no demo catalog yet"),
         ),
     ],
     ids=["mixed", "demo"],
