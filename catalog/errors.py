@@ -81,3 +81,25 @@ class UploadNotADocument(UploadRejected):
 
 class UploadTooManyPhotos(UploadRejected):
     code = "upload_too_many_photos"
+
+
+class BatchInvalid(CatalogError):
+    code = "batch_invalid"
+    http_status = 422
+
+
+class BatchLotMissing(BatchInvalid):
+    code = "batch_lot_missing"
+
+
+class BatchLotTaken(BatchInvalid):
+    code = "batch_lot_taken"
+    http_status = 409
+
+
+class BatchDatesInvalid(BatchInvalid):
+    code = "batch_dates_invalid"
+
+
+class BatchQuantityInvalid(BatchInvalid):
+    code = "batch_quantity_invalid"

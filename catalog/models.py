@@ -21,6 +21,7 @@ from core.clock import utcnow
 from core.db import UTCDateTime, db
 
 from .enums import ApplicationStatus, CertificateStatus, IssuerLevel, ProducerKind, ProductGroup
+from .origin import CODE_LENGTH, origin_code_default
 
 
 class Producer(db.Model):
@@ -74,6 +75,10 @@ class Product(db.Model):
     story: Mapped[str] = mapped_column(Text, default="")
     story_en: Mapped[str] = mapped_column(Text, default="")
     gtin: Mapped[str] = mapped_column(String(14), default="")
+    # Printed under the QR stamp and never changed: a package bought years ago must still resolve.
+    origin_code: Mapped[str] = mapped_column(
+        String(CODE_LENGTH), unique=True, default=origin_code_default
+    )
     weight_grams: Mapped[int] = mapped_column(Integer, default=0)
     # The producer may hide a listing without touching its certificate.
     is_listed: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -91,6 +96,11 @@ class Product(db.Model):
     images: Mapped[list[ProductImage]] = relationship(
         back_populates="product",
         order_by="ProductImage.position",
+        cascade="all, delete-orphan",
+    )
+    batches: Mapped[list[Batch]] = relationship(
+        back_populates="product",
+        order_by="Batch.produced_on.desc(), Batch.id.desc()",
         cascade="all, delete-orphan",
     )
 
@@ -202,6 +212,43 @@ class ProducerApplication(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Batch(db.Model):
+    """One production lot (lô) of a product, with its own origin code and QR stamp."""
+
+    __tablename__ = "batch"
+    __table_args__ = (
+        UniqueConstraint("product_id", "lot_no", name="uq_batch_product_lot"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint("best_before_on >= produced_on", name="best_before_after_production"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True, default=origin_code_default)
+    lot_no: Mapped[str] = mapped_column(String(64))
+    produced_on: Mapped[date] = mapped_column(Date)
+    best_before_on: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer)
+    # Decree 37/2026 passport: "safety warnings where given" (allergens, storage, dosage...).
+    safety_warnings: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="batches")
+
+
+class ScanCount(db.Model):
+    """How many times one origin code was scanned on one Vietnamese calendar day.
+
+    Only a counter: no IP, no user agent, nothing about the person scanning.
+    """
+
+    __tablename__ = "scan_count"
+
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), primary_key=True)
+    scanned_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    scan_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def product_load_options() -> tuple:

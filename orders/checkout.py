@@ -21,7 +21,7 @@ from catalog.admin_units import commune_by_code, province_by_code
 from catalog.for_sale import for_sale_certificate, product_is_for_sale
 from catalog.models import Product, product_load_options
 from core.clock import VN_TZ, today_in_vietnam
-from core.db import db
+from core.db import begin_write, db
 from core.text import nfc
 
 from .enums import OutboxKind, PaymentMethod, PaymentStatus
@@ -97,6 +97,7 @@ def place_order(
     Owns its transaction: commits on success, rolls back (releasing every reservation) on error.
     Prices, names and certificates come from the database, never from the form.
     """
+    begin_write()
     existing = find_order_by_token(checkout_token)
     if existing is not None:
         return existing

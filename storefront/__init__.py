@@ -101,11 +101,13 @@ def _register_blueprints(app: Flask) -> None:
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
     from .orders import bp as orders_bp
+    from .origin import bp as origin_bp
     from .producer import bp as producer_bp
     from .shop import bp as shop_bp
     from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(shop_bp)
+    app.register_blueprint(origin_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
     csrf.exempt(api_bp)
     app.register_blueprint(cart_bp)

@@ -12,6 +12,11 @@ from core.errors import DomainError
 ERROR_MESSAGES = {
     "product_not_found": _l("This product does not exist."),
     "product_not_for_sale": _l("This product is not on sale at the moment."),
+    "batch_invalid": _l("This batch could not be recorded."),
+    "batch_lot_missing": _l("Enter the lot number printed on the package (at most 64 characters)."),
+    "batch_lot_taken": _l("This product already has a batch with this lot number."),
+    "batch_dates_invalid": _l("The best-before date cannot be earlier than the production date."),
+    "batch_quantity_invalid": _l("The quantity cannot be negative."),
     "out_of_stock": _l("Sorry, this product is sold out."),
     "cart_empty": _l("Your cart is empty."),
     "cart_has_problems": _l("Some items cannot be bought right now. Fix them to check out."),

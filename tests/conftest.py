@@ -17,7 +17,12 @@ from core import clock
 from core.db import db
 from storefront import create_app
 
-pytest_plugins = ["tests.fixtures.catalog", "tests.fixtures.orders", "tests.fixtures.portal"]
+pytest_plugins = [
+    "tests.fixtures.catalog",
+    "tests.fixtures.origin",
+    "tests.fixtures.orders",
+    "tests.fixtures.portal",
+]
 
 
 def _database_url(tmp_dir: Path) -> str:

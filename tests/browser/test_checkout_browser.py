@@ -14,16 +14,6 @@ from tests.fixtures.orders import STRIPE_KEY, WEBHOOK_SECRET, session_event, sig
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
 def live_server(app):
@@ -39,14 +29,12 @@ def live_server(app):
 
 
 @pytest.fixture
-def page(live_server):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-US")
-        yield context.new_page()
-        context.close()
-        browser.close()
+def page(browser, live_server):
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
 
 
 def _fill_checkout(page, base: str, method: str) -> None:
@@ -98,7 +86,7 @@ def test_card_payment_at_the_stand_in_then_webhook_marks_paid(
     page.wait_for_url(f"{stripe_stand_in.base_url}/pay/cs_test_1")
     assert "Stand-in Stripe Checkout" in page.inner_text("body")
 
-    db.session.expire_all()
+    db.session.rollback()  # end this thread's read snapshot to see the server's order
     order = db.session.scalar(select(Order))
     body, header = sign_event(session_event("checkout.session.completed", "cs_test_1", order))
     response = app.test_client().post(

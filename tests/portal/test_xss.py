@@ -37,14 +37,11 @@ class _ActiveContentFinder(HTMLParser):
                 self.found.append(f"{tag}[{name}]")
             if name == "style":
                 self.found.append(f"{tag}[style]")
-            if name in ("href", "src", "action", "formaction") and value:
-                if (
-                    value.strip()
-                    .lower()
-                    .replace("\t", "")
-                    .startswith(("javascript:", "data:", "vbscript:"))
-                ):
-                    self.found.append(f"{tag}[{name}={value[:20]}]")
+            url = (value or "").strip().lower().replace("\t", "")
+            if name in ("href", "src", "action", "formaction") and url.startswith(
+                ("javascript:", "data:", "vbscript:")
+            ):
+                self.found.append(f"{tag}[{name}={url[:20]}]")
 
 
 def _dangerous_bits(html: str) -> list[str]:

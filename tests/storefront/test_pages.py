@@ -274,3 +274,25 @@ def test_cached_listing_follows_the_date_at_vietnam_midnight(client, make_produc
     set_now(datetime(2028, 1, 10, 0, 0, tzinfo=VN_TZ))
     assert "Chè Tân Cương" not in client.get("/products").get_data(as_text=True)
     assert client.get("/api/products").json["total"] == 0
+
+
+def test_product_page_shows_stock_taken_by_a_checkout(
+    client, make_product, make_cart, checkout_details, basic_providers
+):
+    """The stock reservation is a raw UPDATE; it must still invalidate the cached product page."""
+    import secrets
+
+    from core import clock
+    from orders.checkout import place_order
+
+    product = make_product(stock=7)
+    client.get("/lang/en")
+    assert "In stock: 7" in client.get(f"/products/{product.slug}").get_data(as_text=True)
+    place_order(
+        make_cart((product, 2)),
+        checkout_details(),
+        secrets.token_urlsafe(16),
+        now=clock.utcnow(),
+        providers=basic_providers,
+    )
+    assert "In stock: 5" in client.get(f"/products/{product.slug}").get_data(as_text=True)

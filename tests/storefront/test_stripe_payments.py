@@ -218,6 +218,7 @@ def test_paid_session_cannot_be_expired_so_the_order_is_kept(
 
 
 def test_card_amount_below_stripe_minimum_is_refused(card_app, client, make_product):
+    client.get("/lang/en")
     product = make_product(price_vnd=1_000, stock=5)
     card_app.config["STRIPE_MIN_CHARGE_VND"] = 100_000
     card_app.extensions.pop("payment_providers", None)
@@ -232,6 +233,7 @@ def test_card_amount_below_stripe_minimum_is_refused(card_app, client, make_prod
 def test_card_provider_down_keeps_the_order_and_offers_retry(
     card_app, client, make_product, stripe_stand_in
 ):
+    client.get("/lang/en")
     product = make_product(stock=5)
     stripe_stand_in.fail_next = True
     response = _checkout(client, product)
