@@ -103,3 +103,8 @@ class BatchDatesInvalid(BatchInvalid):
 
 class BatchQuantityInvalid(BatchInvalid):
     code = "batch_quantity_invalid"
+
+
+class BatchNotFound(CatalogError):
+    code = "batch_not_found"
+    http_status = 404

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, union_all
 
 from accounts.audit import record_audit
 from accounts.models import Role, User
@@ -21,16 +21,19 @@ from .enums import ApplicationStatus, ProducerKind
 from .errors import (
     ApplicationAlreadyDecided,
     ApplicationNotFound,
+    BatchNotFound,
     CertificateNotFound,
     PhotoNotFound,
     ProductNotFound,
 )
 from .models import (
+    Batch,
     Certificate,
     Producer,
     ProducerApplication,
     Product,
     ProductImage,
+    ScanCount,
     product_load_options,
 )
 
@@ -71,6 +74,36 @@ def get_photo_for_producer(producer_id: int, product_id: int, image_id: int) -> 
     if image is None:
         raise PhotoNotFound(image_id=image_id)
     return image
+
+
+def get_batch_for_producer(producer_id: int, batch_id: int) -> Batch:
+    batch = db.session.scalar(
+        select(Batch)
+        .join(Product, Product.id == Batch.product_id)
+        .where(Batch.id == batch_id, Product.producer_id == producer_id)
+    )
+    if batch is None:
+        raise BatchNotFound(batch_id=batch_id)
+    return batch
+
+
+def origin_scans_by_product(producer_id: int, since: date) -> dict[int, int]:
+    """Origin-page scans since `since` per product of this producer (product and batch codes)."""
+    codes = union_all(
+        select(Product.id.label("product_id"), Product.origin_code.label("code")).where(
+            Product.producer_id == producer_id
+        ),
+        select(Batch.product_id, Batch.code)
+        .join(Product, Product.id == Batch.product_id)
+        .where(Product.producer_id == producer_id),
+    ).subquery()
+    rows = db.session.execute(
+        select(codes.c.product_id, func.sum(ScanCount.scan_count))
+        .join(ScanCount, ScanCount.code == codes.c.code)
+        .where(ScanCount.scanned_on >= since)
+        .group_by(codes.c.product_id)
+    )
+    return {product_id: int(total or 0) for product_id, total in rows}
 
 
 def list_producer_products(producer_id: int) -> list[Product]:

@@ -49,6 +49,7 @@ ERROR_MESSAGES = {
     "email_taken": _l("An account with this e-mail already exists."),
     "not_allowed": _l("You do not have access to this page."),
     "order_part_not_found": _l("This order does not exist."),
+    "batch_not_found": _l("This batch does not exist."),
 }
 
 

@@ -25,6 +25,7 @@ from catalog.traceability import OriginTarget, record_scan, resolve_origin
 from core.clock import today_in_vietnam
 from core.db import db
 
+from ..access import access
 from . import bp
 from .links import origin_url
 from .qr import qr_png, qr_svg
@@ -43,6 +44,7 @@ def _not_found(code: str) -> tuple[str, int]:
 
 
 @bp.get("/")
+@access("public")
 def lookup():
     """The 'type the code under the QR' form (GET): go to that code's page."""
     typed = request.args.get("code", "")
@@ -53,6 +55,7 @@ def lookup():
 
 
 @bp.get("/<code>")
+@access("public")
 def page(code: str):
     """The origin page: who made this, where, under which certificate, in which batch."""
     target = resolve_origin(code)
@@ -101,6 +104,7 @@ def _count_scan(code: str, on: date) -> None:
 
 
 @bp.get("/<code>.json")
+@access("public")
 def page_json(code: str):
     """The same facts as JSON for other traceability systems (docs/origin.md)."""
     target = _target_or_404(code)
@@ -119,12 +123,14 @@ def _qr_response(code: str, render: Callable[[str], bytes | str], mimetype: str)
 
 
 @bp.get("/<code>.png")
+@access("public")
 def qr_png_image(code: str):
     """The stamp's QR as PNG (error correction Q, 4-module quiet zone)."""
     return _qr_response(code, qr_png, "image/png")
 
 
 @bp.get("/<code>.svg")
+@access("public")
 def qr_svg_image(code: str):
     """The stamp's QR as SVG, for print at any size."""
     return _qr_response(code, qr_svg, "image/svg+xml")

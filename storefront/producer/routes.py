@@ -6,6 +6,7 @@ with the member's own producer id, so ids in the URL can only ever reach the mem
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import (
@@ -37,11 +38,13 @@ from catalog.photos import (
 )
 from catalog.producers import (
     ApplicationDetails,
+    get_batch_for_producer,
     get_certificate_for_producer,
     get_photo_for_producer,
     get_product_for_producer,
     list_producer_products,
     low_stock_products,
+    origin_scans_by_product,
     pending_application_of,
     submit_application,
 )
@@ -80,6 +83,7 @@ def dashboard():
         "products": list_producer_products(producer_id),
         "low_stock": low_stock_products(producer_id, current_app.config["LOW_STOCK_THRESHOLD"]),
         "expiring": expiring_certificates(today, producer_id=producer_id),
+        "scans": origin_scans_by_product(producer_id, today - timedelta(days=30)),
     }
     from .orders import dashboard_order_figures
 
@@ -348,3 +352,10 @@ def members():
         members=producer_members(current_producer_id()),
         invitation_url=invitation_url,
     )
+
+
+@bp.get("/batches/<int:batch_id>")
+@access("producer")
+def batch_detail(batch_id: int):
+    batch = get_batch_for_producer(current_producer_id(), batch_id)
+    return render_template("producer/batch.html", batch=batch)

@@ -98,6 +98,7 @@ PRODUCER_CASES = [
         },
     ),
     Case("producer.certificate_scan", "GET", "/producer/certificates/{certificate_a}/scan", 200),
+    Case("producer.batch_detail", "GET", "/producer/batches/{batch_a}", 200),
     Case("producer.members", "GET", "/producer/members", 200, ("owner_a",), member_b=200),
     Case("producer.orders", "GET", "/producer/orders", 200, member_b=200),
     Case("producer.order_part", "GET", "/producer/orders/{part_a}", 200),
@@ -195,7 +196,7 @@ def test_the_matrix_covers_every_portal_and_admin_route(app):
 
 
 @pytest.fixture
-def matrix_world(app, portal_world, make_order, make_certificate, make_user):
+def matrix_world(app, portal_world, make_order, make_certificate, make_user, make_batch):
     """A's product has a pending certificate with a scan, a placed order, an open application."""
     from catalog.models import ProducerApplication
 
@@ -210,6 +211,7 @@ def matrix_world(app, portal_world, make_order, make_certificate, make_user):
         scan_media_type="application/pdf",
     )
     world["certificate_a"] = cert
+    world["batch_a"] = make_batch(world["product_a"], lot_no="LO-A-1")
     order = make_order((world["product_a"], 1), payment_method="bank_transfer")
     world["part_a"] = order.parts[0]
     applicant = make_user("buyer")

@@ -101,3 +101,30 @@ def test_packing_slip_and_dashboard_figures(client, login_as, portal_world, make
     dashboard = client.get("/producer/").get_data(as_text=True)
     assert format_vnd(250000, "vi") in dashboard  # 2 × 125.000 ₫ this month
     assert 'id="parts-to-pack">1<' in dashboard
+
+
+def test_dashboard_counts_origin_scans_per_product_for_this_producer_only(
+    client, login_as, portal_world, make_batch
+):
+    from datetime import timedelta
+
+    from catalog.models import ScanCount
+    from core.clock import today_in_vietnam
+
+    world = portal_world
+    today = today_in_vietnam()
+    batch = make_batch(world["product_a"], lot_no="L1")
+    db.session.add_all(
+        [
+            ScanCount(code=batch.code, scanned_on=today, scan_count=3),
+            ScanCount(code=world["product_a"].origin_code, scanned_on=today, scan_count=2),
+            ScanCount(code=batch.code, scanned_on=today - timedelta(days=40), scan_count=100),
+            ScanCount(code=world["product_b"].origin_code, scanned_on=today, scan_count=50),
+        ]
+    )
+    db.session.commit()
+    login_as(world["member_a"])
+    page = client.get("/producer/").get_data(as_text=True)
+    table = page[page.index('id="origin-scans"') :]
+    assert f"{world['product_a'].name}</a></td><td>5<" in table
+    assert world["product_b"].name not in table
