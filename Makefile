@@ -50,6 +50,9 @@ test: install translations browser ## Run the whole suite (SQLite; again on Post
 
 bench: install translations ## Run the benchmarks (prints tables; see docs/benchmarks.md)
 	$(PY) bench/pages.py
+	$(PY) bench/pages.py --no-cache
+	PYTHONPATH=. $(PY) bench/origin_bench.py
+	PYTHONPATH=. $(PY) bench/photos.py
 	$(PY) bench/search_bench.py
 
 clean: ## Remove the virtualenv and local data

@@ -134,3 +134,19 @@ def producer_members(producer_id: int) -> list[User]:
             select(User).where(User.producer_id == producer_id).order_by(User.id)
         ).all()
     )
+
+
+def create_admin(email: str, name: str, password: str) -> User:
+    """Create a program-staff (admin) account, or promote an existing one. The caller commits."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    normalized = nfc(email).lower()
+    user = find_user_by_email(normalized)
+    if user is None:
+        user = User(email=normalized, name=nfc(name))
+        db.session.add(user)
+    user.role = Role.ADMIN.value
+    user.producer_id = None
+    user.set_password(password)
+    db.session.flush()
+    return user

@@ -58,10 +58,30 @@ def load_demo_command(force: bool) -> None:
     _run_import(DEMO_CATALOG.read_text(encoding="utf-8"), dry_run=False)
 
 
+accounts_cli = AppGroup("accounts", help="User accounts.")
+
+
+@accounts_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="", help="Display name.")
+@click.password_option(help="At least 10 characters (asked for when not given).")
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create (or promote) an OCOP program staff account that verifies certificates."""
+    from accounts.service import create_admin
+
+    try:
+        user = create_admin(email, name, password)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="password") from None
+    db.session.commit()
+    click.echo(f"admin account ready: {user.email}")
+
+
 def register_cli(app: Flask) -> None:
     from .orders_cli import register_orders_cli
     from .portal_cli import register_portal_cli
 
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(accounts_cli)
     register_orders_cli(app)
     register_portal_cli(app)

@@ -44,3 +44,31 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/ocop.sqlite3")
     assert app.config["SEARCH_INDEX_DIR"].endswith("instance/search-index")
+
+
+def test_cli_creates_an_admin_who_can_open_the_admin_area(runner, client):
+    result = runner.invoke(
+        args=[
+            "accounts",
+            "create-admin",
+            "Staff@OCOP.vn",
+            "--name",
+            "Cán bộ",
+            "--password",
+            "mat-khau-dai-10",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "admin account ready: staff@ocop.vn" in result.output
+    assert client.get("/admin/").status_code == 302  # anonymous: sent to sign in
+    login = client.post(
+        "/account/login", data={"email": "staff@ocop.vn", "password": "mat-khau-dai-10"}
+    )
+    assert login.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_cli_refuses_a_short_admin_password(runner):
+    result = runner.invoke(args=["accounts", "create-admin", "a@b.vn", "--password", "short"])
+    assert result.exit_code != 0
+    assert "at least 10 characters" in result.output
