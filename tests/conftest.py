@@ -17,7 +17,7 @@ from core import clock
 from core.db import db
 from storefront import create_app
 
-pytest_plugins = ["tests.fixtures.catalog"]
+pytest_plugins = ["tests.fixtures.catalog", "tests.fixtures.search"]
 
 
 def _database_url(tmp_dir: Path) -> str:
