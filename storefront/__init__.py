@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from config import Config, config_for
-from core.db import db
+from core.db import configure_sqlite, db
 
 from .extensions import babel, csrf, login_manager, migrate
 
@@ -21,6 +21,8 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     _resolve_paths(app)
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     _init_login(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -22,9 +23,7 @@ catalog_cli = AppGroup("catalog", help="Catalog import and demo data.")
 
 def _run_import(text: str, dry_run: bool) -> bool:
     total = count_data_rows(text)
-    with click.progressbar(
-        length=total, label="Importing", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
         report = import_catalog(text, dry_run=dry_run, progress=bar.update)
     for error in report.errors:
         click.echo(f"line {error.line}: {error.sku or '-'}: {error.reason}", err=True)

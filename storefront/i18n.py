@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date
 from flask import Flask, current_app, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 
 from core.money import format_vnd
 
@@ -44,6 +44,9 @@ def local_date_filter(value: date | datetime | None, fmt: str = "medium") -> str
 
 
 def init_i18n(app: Flask) -> None:
+    # Flask-Babel caches the locale on the app context, which tests (and CLI code issuing
+    # requests) keep across requests; start every request with a fresh choice.
+    app.before_request(refresh)
     app.jinja_env.filters["vnd"] = vnd_filter
     app.jinja_env.filters["local_date"] = local_date_filter
     app.jinja_env.globals["current_locale"] = current_locale

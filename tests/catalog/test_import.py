@@ -1,0 +1,146 @@
+"""CSV import: good rows in, bad rows reported by line and reason, re-import changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from catalog.importer import COLUMNS, import_catalog
+from catalog.models import Certificate, Producer, Product
+from core.db import db
+
+MIXED = (Path(__file__).resolve().parent.parent / "data" / "mixed.csv").read_text(encoding="utf-8")
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_good_rows_go_in_and_bad_rows_are_reported_with_line_and_reason(app):
+    report = import_catalog(MIXED)
+    assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
+    assert [(e.line, e.sku) for e in report.errors] == [
+        (4, "T-003"),
+        (5, "T-004"),
+        (6, "T-005"),
+        (7, "T-006"),
+    ]
+    reasons = [e.reason for e in report.errors]
+    assert reasons[0] == "stars: must be 3, 4 or 5, got 7"
+    assert reasons[1] == "group: unknown product group 'banh keo'"
+    assert reasons[2].startswith("issued_on: not a date")
+    assert reasons[3] == "price_vnd: negative price -5"
+    assert sorted(db.session.scalars(select(Product.sku))) == ["T-001", "T-002", "T-007"]
+    # Nothing of a bad row was half-imported: no producer "Someone" exists.
+    assert db.session.scalar(select(Producer).where(Producer.name == "Someone")) is None
+
+
+def test_reimport_changes_nothing(app):
+    import_catalog(MIXED)
+    before = [
+        (p.id, p.updated_at) for p in db.session.scalars(select(Product).order_by(Product.id))
+    ]
+    counts = (_count(Producer), _count(Product), _count(Certificate))
+    report = import_catalog(MIXED)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    assert (_count(Producer), _count(Product), _count(Certificate)) == counts
+    db.session.expire_all()
+    after = [(p.id, p.updated_at) for p in db.session.scalars(select(Product).order_by(Product.id))]
+    assert after == before
+
+
+def test_changed_row_updates_the_product(app):
+    import_catalog(MIXED)
+    changed = MIXED.replace(",45000,120,", ",47000,99,")
+    report = import_catalog(changed)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
+    product = db.session.scalar(select(Product).where(Product.sku == "T-001"))
+    assert (product.price_vnd, product.stock) == (47000, 99)
+
+
+def test_dry_run_saves_nothing(app):
+    report = import_catalog(MIXED, dry_run=True)
+    assert report.created == 3
+    assert len(report.errors) == 4
+    assert _count(Product) == 0
+
+
+def test_old_province_names_map_to_current_provinces_and_keep_the_old_name(app):
+    import_catalog(MIXED)
+    candy = db.session.scalar(select(Product).where(Product.sku == "T-001"))
+    sauce = db.session.scalar(select(Product).where(Product.sku == "T-002"))
+    assert (candy.producer.province_code, candy.producer.province_name_given) == ("86", "Bến Tre")
+    assert (sauce.producer.province_code, sauce.producer.province_name_given) == (
+        "91",
+        "Kiên Giang",
+    )
+
+
+def test_old_group_names_map_to_current_groups(app):
+    header = ",".join(COLUMNS)
+    rows = [
+        "G-1,Trà gừng,,Thảo dược,3,,,,2025-01-01,2027-12-31,verified,HTX A,cooperative,Hà Nội,,1000,1,,,",
+        "G-2,Khăn thổ cẩm,,Vải và may mặc,3,,,,2025-01-01,2027-12-31,verified,HTX A,cooperative,Hà Nội,,1000,1,,,",
+        'G-3,Homestay,,"Dịch vụ du lịch nông thôn, bán hàng",3,,,,2025-01-01,2027-12-31,verified,HTX A,cooperative,Hà Nội,,1000,1,,,',
+        "G-4,Bình gốm,,Lưu niệm - nội thất - trang trí,4,,,,2025-01-01,2027-12-31,verified,HTX A,cooperative,Hà Nội,,1000,1,,,",
+    ]
+    report = import_catalog("\n".join([header, *rows]) + "\n")
+    assert report.errors == []
+    groups = dict(db.session.execute(select(Product.sku, Product.group)).all())
+    assert groups == {
+        "G-1": "duoc_lieu",
+        "G-2": "thu_cong_my_nghe",
+        "G-3": "du_lich",
+        "G-4": "thu_cong_my_nghe",
+    }
+
+
+def test_nfd_input_is_stored_as_nfc(app):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", MIXED)
+    import_catalog(nfd)
+    name = db.session.scalar(select(Product.name).where(Product.sku == "T-001"))
+    assert name == unicodedata.normalize("NFC", "Kẹo dừa sữa")
+
+
+def test_missing_columns_reject_the_file(app):
+    report = import_catalog("sku,name\nA,B\n")
+    assert report.errors[0].line == 1
+    assert report.errors[0].reason.startswith("header: missing column(s): name_en")
+    assert _count(Product) == 0
+
+
+def test_cli_import_reports_and_exits_nonzero_on_bad_rows(runner, tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_text(MIXED, encoding="utf-8")
+    result = runner.invoke(args=["catalog", "import", str(path)])
+    assert result.exit_code == 1
+    assert "line 4: T-003: stars: must be 3, 4 or 5, got 7" in result.output
+    assert "created 3, updated 0, unchanged 0, rejected 4" in result.output
+    assert _count(Product) == 3
+
+
+def test_demo_catalog_imports_cleanly_with_required_coverage(runner):
+    result = runner.invoke(args=["catalog", "load-demo"])
+    assert result.exit_code == 0, result.output
+    assert "rejected 0" in result.output
+    from catalog.for_sale import select_for_sale
+    from core.clock import today_in_vietnam
+
+    on_sale = list(db.session.scalars(select_for_sale(today_in_vietnam())))
+    assert len(on_sale) >= 60
+    assert len({p.producer.province_code for p in on_sale}) >= 12
+    assert {p.group for p in on_sale} == {
+        "thuc_pham",
+        "do_uong",
+        "duoc_lieu",
+        "thu_cong_my_nghe",
+        "sinh_vat_canh",
+        "du_lich",
+    }
+    from catalog.for_sale import for_sale_certificate
+
+    assert {for_sale_certificate(p, today_in_vietnam()).stars for p in on_sale} == {3, 4, 5}
+    assert _count(Product) > len(on_sale)  # the expired/pending/revoked demo rows stay hidden

@@ -1,0 +1,84 @@
+"""Listing and product pages run a constant number of SQL statements, whatever the catalog size."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from catalog.models import Certificate, Producer, Product
+from core.clock import today_in_vietnam
+from core.db import db
+
+
+def _bulk_catalog(count: int) -> Product:
+    today = today_in_vietnam()
+    producers = [
+        Producer(
+            name=f"HTX {n}",
+            slug=f"htx-{n}",
+            kind="cooperative",
+            province_code=code,
+            province_name_given="",
+        )
+        for n, code in enumerate(["01", "86", "91", "79", "46"])
+    ]
+    db.session.add_all(producers)
+    db.session.flush()
+    products = []
+    for n in range(count):
+        product = Product(
+            sku=f"BULK-{n:05d}",
+            slug=f"bulk-{n}",
+            name=f"Sản phẩm {n}",
+            group="thuc_pham",
+            price_vnd=10000 + n,
+            stock=5,
+            producer_id=producers[n % 5].id,
+        )
+        product.certificates.append(
+            Certificate(
+                stars=3 + n % 3,
+                issued_on=today - timedelta(days=10),
+                expires_on=today + timedelta(days=900),
+                status="verified",
+                certificate_no=f"{n}/GCN",
+            )
+        )
+        products.append(product)
+    db.session.add_all(products)
+    db.session.commit()
+    return products[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/products",
+        "/products?stars=5&sort=price_desc",
+        "/products?page=2",
+        "/provinces/ha-noi",
+        "/api/products",
+        "PRODUCT",
+        "API_PRODUCT",
+    ],
+)
+def test_pages_run_constant_sql_for_20_and_2000_products(app, client, count_queries, url):
+    app.config["PER_PAGE"] = 6
+    counts = []
+    for size in (20, 2000):
+        db.session.execute(Certificate.__table__.delete())
+        db.session.execute(Product.__table__.delete())
+        db.session.execute(Producer.__table__.delete())
+        db.session.commit()
+        first = _bulk_catalog(size)
+        target = {
+            "PRODUCT": f"/products/{first.slug}",
+            "API_PRODUCT": f"/api/products/{first.sku}",
+        }.get(url, url)
+        with count_queries() as statements:
+            assert client.get(target).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 8, counts
