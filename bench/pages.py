@@ -44,15 +44,28 @@ def _wait_until_up(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"server on port {port} did not start")
 
 
-def _gunicorn(app: str, port: int, workers: int, env: dict[str, str], cwd: Path) -> subprocess.Popen:
+def _gunicorn(
+    app: str, port: int, workers: int, env: dict[str, str], cwd: Path
+) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app,
+        ],
         cwd=cwd,
         env=env,
     )
 
 
-def _drive(port: int, path: str, seconds: float, concurrency: int) -> tuple[float, float, float, int]:
+def _drive(
+    port: int, path: str, seconds: float, concurrency: int
+) -> tuple[float, float, float, int]:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -105,7 +118,9 @@ def main() -> int:
     )
     flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "catalog", "load-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*flask, "catalog", "load-demo"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
 
     from sqlalchemy import create_engine, text
 
@@ -132,7 +147,10 @@ def main() -> int:
         ]
         for _, port, path in targets:  # warm up each worker
             _drive(port, path, 1, args.concurrency)
-        rows = [(name, *_drive(port, path, args.seconds, args.concurrency)) for name, port, path in targets]
+        rows = [
+            (name, *_drive(port, path, args.seconds, args.concurrency))
+            for name, port, path in targets
+        ]
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)

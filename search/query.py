@@ -32,8 +32,8 @@ from datetime import date
 
 from sqlalchemy import select
 from whoosh import scoring
-from whoosh.query import AndMaybe, Or, Query, Term
 from whoosh.query import And as AndQuery
+from whoosh.query import AndMaybe, Or, Query, Term
 
 from catalog.for_sale import current_stars_expr, for_sale_clause, select_for_sale
 from catalog.models import Producer, Product
@@ -67,7 +67,27 @@ IN_STOCK_FACTOR = 1.02
 
 _english = english_analyzer()
 _ENGLISH_STOPWORDS = frozenset(
-    "a an and are as at be by for from in is it of on or the to with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
 )
 
 
@@ -193,9 +213,18 @@ def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
         .where(for_sale_clause(on))
     )
     rows = {}
-    for pid, province, group, stars, price, stock, name, name_en, slug, *place in db.session.execute(
-        query
-    ):
+    for (
+        pid,
+        province,
+        group,
+        stars,
+        price,
+        stock,
+        name,
+        name_en,
+        slug,
+        *place,
+    ) in db.session.execute(query):
         rows[pid] = ForSaleRow(
             product_id=pid,
             province_code=province,
@@ -546,7 +575,9 @@ class ProductSearch:
             relaxed = bool(hits)
         return hits, corrected, relaxed
 
-    def _run(self, state: _ReaderState, query: Query, snapshot: ForSaleSnapshot) -> dict[int, float]:
+    def _run(
+        self, state: _ReaderState, query: Query, snapshot: ForSaleSnapshot
+    ) -> dict[int, float]:
         results = state.searcher.search(query, limit=None)
         pids = state.pids
         rows = snapshot.rows
@@ -586,7 +617,10 @@ class ProductSearch:
         words = syllables(query_text)[:MAX_QUERY_SYLLABLES]
         page_no = max(1, filters.page)
         result = SearchPage(
-            query=" ".join(query_text.split()), items=[], total=0, page=page_no,
+            query=" ".join(query_text.split()),
+            items=[],
+            total=0,
+            page=page_no,
             per_page=filters.per_page,
         )
         if not words:
