@@ -32,8 +32,9 @@ from datetime import date
 
 from sqlalchemy import select
 from whoosh import scoring
+from whoosh.matching import DisjunctionMaxMatcher
 from whoosh.query import And as AndQuery
-from whoosh.query import AndMaybe, Or, Query, Term
+from whoosh.query import AndMaybe, DisjunctionMax, Or, Query, Term
 
 from catalog.for_sale import current_stars_expr, for_sale_clause, select_for_sale
 from catalog.models import Producer, Product
@@ -53,14 +54,17 @@ BOOST_NAME = 4.0
 BOOST_NAME_GLUED = 3.0
 BOOST_META = 1.0
 BOOST_STORY = 0.3
+BOOST_PLACE = 1.5
 BOOST_NAME_EN = 2.5
 BOOST_STORY_EN = 0.3
 # Extra score, never required.
-BOOST_EXACT_NAME = 3.0
-BOOST_EXACT_TEXT = 0.5
-BOOST_NAME_BIGRAM = 2.5
-BOOST_META_BIGRAM = 0.8
+BOOST_NAME_BIGRAM = 5.0
+BOOST_META_BIGRAM = 4.0
+BOOST_PLACE_BIGRAM = 6.0
 BOOST_NAME_EN_BIGRAM = 1.0
+TIEBREAK = 0.2
+NAME_LENGTH_B = 0.3
+FOLDED_WHEN_MARKED = 0.5
 # Ranking nudges after BM25F: small, so they only break near-ties.
 STAR_FACTOR = 0.03  # per star above 3
 IN_STOCK_FACTOR = 1.02
@@ -240,6 +244,53 @@ def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
     return ForSaleSnapshot(on, rows)
 
 
+class _BestFieldMatcher(DisjunctionMaxMatcher):
+    """Whoosh 2.7.5's DisjunctionMaxMatcher scores a sub-matcher that sits on *another*
+    document (`max(a.score(), b.score())` without checking ids), so a word found only in the
+    story could score like a name hit. This one scores only sub-matchers on the current
+    document, and adds `tiebreak` × the weaker one."""
+
+    def score(self) -> float:
+        current = self.id()
+        a, b = self.a, self.b
+        score_a = a.score() if a.is_active() and a.id() == current else 0.0
+        score_b = b.score() if b.is_active() and b.id() == current else 0.0
+        high, low = (score_a, score_b) if score_a >= score_b else (score_b, score_a)
+        return high + self.tiebreak * low
+
+    def replace(self, minquality: float = 0):
+        replaced = super().replace(minquality)
+        if isinstance(replaced, DisjunctionMaxMatcher) and replaced is not self:
+            return _BestFieldMatcher(replaced.a, replaced.b, tiebreak=self.tiebreak)
+        return replaced
+
+    def copy(self):
+        return _BestFieldMatcher(self.a.copy(), self.b.copy(), tiebreak=self.tiebreak)
+
+
+class BestField(DisjunctionMax):
+    """Matches any sub-query; scores the best-matching field plus a little of the others."""
+
+    def _matcher(self, subs, searcher, context):
+        reader = searcher.reader()
+        return self._tree_matcher(
+            subs,
+            _BestFieldMatcher,
+            searcher,
+            context,
+            lambda q: q.estimate_size(reader),
+            tiebreak=self.tiebreak,
+        )
+
+
+def ranking_model() -> scoring.WeightingModel:
+    """BM25F; names are short, so their length normalisation is mild (a long, precise name
+    must not lose to a short one that merely contains the words)."""
+    return scoring.BM25F(
+        B=0.75, K1=1.2, name_B=NAME_LENGTH_B, name_k_B=NAME_LENGTH_B, name_j_B=NAME_LENGTH_B
+    )
+
+
 # --- query building --------------------------------------------------------------------------
 
 
@@ -252,33 +303,41 @@ def _english_terms(syllable: str) -> list[str]:
 def _token_clause(syllable: str) -> Query:
     """One query syllable: it must match somewhere, in any of its forms."""
     folded = fold(syllable)
+    # Typed with marks, the exact word is what was meant (dưa ≠ dừa, hoà ≠ hóa): a folded-only
+    # match still counts (recall), at a discount.
+    marked = has_marks(syllable)
+    factor = FOLDED_WHEN_MARKED if marked else 1.0
     alternatives: list[Query] = [
-        Term("name", folded, boost=BOOST_NAME),
-        Term("meta", folded, boost=BOOST_META),
-        Term("story", folded, boost=BOOST_STORY),
+        Term("name", folded, boost=BOOST_NAME * factor),
+        Term("meta", folded, boost=BOOST_META * factor),
+        Term("story", folded, boost=BOOST_STORY * factor),
         # Run-together syllables: "nuocmam" is the glued bigram of "nước mắm".
         Term("name_j", folded, boost=BOOST_NAME_GLUED),
         Term("meta_j", folded, boost=BOOST_META),
+        Term("place", folded, boost=BOOST_PLACE * factor),
+        Term("place_j", folded, boost=BOOST_PLACE),
     ]
+    if marked:
+        key = tone_key(syllable)
+        alternatives.append(Term("name_k", key, boost=BOOST_NAME))
+        alternatives.append(Term("text_k", key, boost=BOOST_META))
+        alternatives.append(Term("place_k", key, boost=BOOST_PLACE))
     for stem in _english_terms(syllable):
         alternatives.append(Term("name_en", stem, boost=BOOST_NAME_EN))
         alternatives.append(Term("story_en", stem, boost=BOOST_STORY_EN))
-    return Or(alternatives)
+    # The best field counts, the others only a little: a word repeated in name, producer and
+    # story must not outweigh a word the product lacks.
+    return BestField(alternatives, tiebreak=TIEBREAK)
 
 
 def _bonus_clauses(words: list[str]) -> list[Query]:
-    """Score that only exact spelling and adjacency earn; never required."""
+    """Score that only adjacency earns (a phrase beats scattered words); never required."""
     bonus: list[Query] = []
-    for word in words:
-        if has_marks(word):
-            # The user typed diacritics, so they carry meaning: dưa ≠ dừa, cá ≠ cà.
-            key = tone_key(word)
-            bonus.append(Term("name_k", key, boost=BOOST_EXACT_NAME))
-            bonus.append(Term("text_k", key, boost=BOOST_EXACT_TEXT))
     folded = [fold(word) for word in words]
     for bigram in joined_bigrams(folded):
         bonus.append(Term("name_j", bigram, boost=BOOST_NAME_BIGRAM))
         bonus.append(Term("meta_j", bigram, boost=BOOST_META_BIGRAM))
+        bonus.append(Term("place_j", bigram, boost=BOOST_PLACE_BIGRAM))
     if all(word.isascii() for word in words) and len(words) > 1:
         stems = [stem for word in words for stem in _english_terms(word)]
         for stem in stems:
@@ -302,12 +361,13 @@ def build_query(words: list[str], *, match_all: bool = True) -> Query:
 
 # --- typo correction -------------------------------------------------------------------------
 
-_CORRECTION_FIELDS = ("name", "meta", "name_j")
+_CORRECTION_FIELDS = ("name", "meta", "place", "name_j")
+CONTEXT_WEIGHT = 20
 
 
 def _known(reader, syllable: str) -> bool:
     folded = fold(syllable)
-    if any(reader.doc_frequency(f, folded) for f in (*_CORRECTION_FIELDS, "story", "meta_j")):
+    if any(reader.doc_frequency(f, folded) for f in (*_CORRECTION_FIELDS, "story", "meta_j", "place_j")):
         return True
     return any(reader.doc_frequency("name_en", stem) for stem in _english_terms(syllable))
 
@@ -317,7 +377,7 @@ def _adjacent_swaps(word: str) -> list[str]:
     return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
 
 
-def _correct(reader, syllable: str) -> str | None:
+def _correct(reader, syllable: str, before: str = "", after: str = "") -> str | None:
     folded = fold(syllable)
     if len(folded) < 3:
         return None
@@ -329,6 +389,15 @@ def _correct(reader, syllable: str) -> str | None:
         candidates.update(s for s in _adjacent_swaps(folded) if reader.doc_frequency(fieldname, s))
         for candidate in candidates:
             weights[candidate] += reader.doc_frequency(fieldname, candidate)
+    for candidate in list(weights):
+        # Context, like a tiny bigram language model: "ha thoa" → "ha thao", not "ha tho".
+        for glued in (before + candidate if before else "", candidate + after if after else ""):
+            if glued:
+                weights[candidate] += CONTEXT_WEIGHT * (
+                    reader.doc_frequency("name_j", glued)
+                    + reader.doc_frequency("meta_j", glued)
+                    + reader.doc_frequency("place_j", glued)
+                )
     weights.pop(folded, None)
     if not weights:
         return None
@@ -338,11 +407,13 @@ def _correct(reader, syllable: str) -> str | None:
 def correct_words(reader, words: list[str]) -> list[str] | None:
     """The words with each unknown one replaced by the closest frequent index term, or None."""
     corrected, changed = [], False
-    for word in words:
+    for position, word in enumerate(words):
         if _known(reader, word):
             corrected.append(word)
             continue
-        replacement = _correct(reader, word)
+        before = fold(words[position - 1]) if position > 0 else ""
+        after = fold(words[position + 1]) if position + 1 < len(words) else ""
+        replacement = _correct(reader, word, before, after)
         if replacement is None:
             corrected.append(word)
         else:
@@ -478,7 +549,7 @@ class _ReaderState:
     def __init__(self, index_dir: str) -> None:
         self.folder = live_dir(index_dir)
         self.index = open_index(index_dir)
-        self.searcher = self.index.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+        self.searcher = self.index.searcher(weighting=ranking_model())
         self.pids = self._load_pids()
 
     def _load_pids(self) -> list[int]:
