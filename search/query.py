@@ -367,7 +367,9 @@ CONTEXT_WEIGHT = 20
 
 def _known(reader, syllable: str) -> bool:
     folded = fold(syllable)
-    if any(reader.doc_frequency(f, folded) for f in (*_CORRECTION_FIELDS, "story", "meta_j", "place_j")):
+    if any(
+        reader.doc_frequency(f, folded) for f in (*_CORRECTION_FIELDS, "story", "meta_j", "place_j")
+    ):
         return True
     return any(reader.doc_frequency("name_en", stem) for stem in _english_terms(syllable))
 

@@ -27,15 +27,26 @@ DEMO_CSV = Path(__file__).resolve().parents[2] / "catalog" / "demo" / "ocop-demo
 FISH_SAUCE = {"KG-001": 3, "KG-002": 3, "QNA-001": 3}
 COCONUT_CANDY = {"BT-001": 3, "BT-002": 3, "BT-003": 3, "TV-004": 3}
 COFFEE = {"LD-001": 3, "LD-002": 3, "DL-001": 3, "QT-002": 2, "DL-002": 1}
-HONEY = {"NA-001": 3, "LS-002": 3, "BG-003": 3, "BD-002": 3, "HCM-001": 3, "DL-002": 3,
-         "BK-001": 2}
+HONEY = {"NA-001": 3, "LS-002": 3, "BG-003": 3, "BD-002": 3, "HCM-001": 3, "DL-002": 3, "BK-001": 2}
 CORDYCEPS = {"LD-003": 3, "CT-001": 3, "HAU-002": 2}
 HOA_BINH = {"HB-001": 3, "HB-002": 3, "HB-003": 3, "TN-003": 1}
 BEN_TRE = {f"BT-00{n}": 3 for n in range(1, 9)}
 TRA_VINH = {f"TV-00{n}": 3 for n in range(1, 8)}
-COCONUT = {"BT-001": 3, "BT-002": 3, "BT-003": 3, "BT-004": 3, "BT-005": 3, "BT-008": 3,
-           "TV-001": 3, "TV-002": 3, "TV-003": 3, "TV-004": 3, "TV-005": 3, "DN-002": 3,
-           "HCM-001": 3}
+COCONUT = {
+    "BT-001": 3,
+    "BT-002": 3,
+    "BT-003": 3,
+    "BT-004": 3,
+    "BT-005": 3,
+    "BT-008": 3,
+    "TV-001": 3,
+    "TV-002": 3,
+    "TV-003": 3,
+    "TV-004": 3,
+    "TV-005": 3,
+    "DN-002": 3,
+    "HCM-001": 3,
+}
 MELON = {"BD-001": 3, "TNI-002": 3, "DT-002": 3}
 NFD = "NFD"
 
@@ -49,10 +60,12 @@ class Judged:
 
 QUERIES: list[Judged] = [
     # typed without any diacritics
-    Judged("no_diacritics", "nuoc mam phu quoc", {"KG-001": 3, "KG-002": 3, "QNA-001": 1,
-                                                   "KG-003": 1}),
-    Judged("no_diacritics", "keo dua ben tre", {"BT-001": 3, "BT-002": 3, "BT-003": 3,
-                                                 "TV-004": 2}),
+    Judged(
+        "no_diacritics", "nuoc mam phu quoc", {"KG-001": 3, "KG-002": 3, "QNA-001": 1, "KG-003": 1}
+    ),
+    Judged(
+        "no_diacritics", "keo dua ben tre", {"BT-001": 3, "BT-002": 3, "BT-003": 3, "TV-004": 2}
+    ),
     Judged("no_diacritics", "keo dua", COCONUT_CANDY),
     Judged("no_diacritics", "ca phe", COFFEE),
     Judged("no_diacritics", "mat ong", HONEY),
@@ -127,8 +140,11 @@ QUERIES: list[Judged] = [
     Judged("phrase", "hạt sen", {"NA-004": 3, "DT-001": 2}),
     Judged("phrase", "du lịch cộng đồng", {"DN-001": 3, "BT-008": 2, "QNA-003": 2}),
     Judged("phrase", "trà xanh", {"TH-003": 3, "TN-004": 1}),
-    Judged("phrase", "hợp tác xã chè", {"TN-001": 3, "LC-002": 3, "HGI-001": 3, "TN-004": 1,
-                                        "YB-001": 3}),
+    Judged(
+        "phrase",
+        "hợp tác xã chè",
+        {"TN-001": 3, "LC-002": 3, "HGI-001": 3, "TN-004": 1, "YB-001": 3},
+    ),
     # producer names
     Judged("producer", "khai hoan", {"KG-001": 3}),
     Judged("producer", "kokofi", {"TV-002": 3}),
@@ -147,12 +163,14 @@ QUERIES: list[Judged] = [
     Judged("exact_diacritics", "dưa", MELON),
     Judged("exact_diacritics", "dứa", {"HAU-003": 3, "BT-001": 2, "TV-004": 2}),
     Judged("exact_diacritics", "nấm", {"HN-006": 3, "HAU-001": 3, "QNI-004": 3}),
-    Judged("exact_diacritics", "cá", {"HN-005": 3, "HAU-004": 3, "HCM-002": 3, "CM-002": 3,
-                                      "KG-002": 3}),
+    Judged(
+        "exact_diacritics",
+        "cá",
+        {"HN-005": 3, "HAU-004": 3, "HCM-002": 3, "CM-002": 3, "KG-002": 3},
+    ),
     Judged("exact_diacritics", "mắm", {**FISH_SAUCE, "CM-003": 3, "DT-002": 3}),
     # capitals and decomposed (NFD) input
-    Judged("case_nfd", "NƯỚC MẮM Phú Quốc", {"KG-001": 3, "KG-002": 3, "QNA-001": 1,
-                                             "KG-003": 1}),
+    Judged("case_nfd", "NƯỚC MẮM Phú Quốc", {"KG-001": 3, "KG-002": 3, "QNA-001": 1, "KG-003": 1}),
     Judged("case_nfd", unicodedata.normalize(NFD, "nước mắm"), FISH_SAUCE),
     Judged("case_nfd", unicodedata.normalize(NFD, "Kẹo Dừa"), COCONUT_CANDY),
 ]
@@ -257,12 +275,12 @@ def main() -> int:
             assert report.ok, report.errors
             rebuild_index(app.config["SEARCH_INDEX_DIR"])
             means, per_query = evaluate(demo_search_skus(app, app.config["SEARCH_INDEX_DIR"]))
-    print(format_table(means))
+    print(format_table(means))  # noqa: T201 - a script
     weak = {q: v for q, v in per_query.items() if v < 0.8}
     if weak:
-        print("\nqueries below nDCG@10 0.8:")
+        print("\nqueries below nDCG@10 0.8:")  # noqa: T201 - a script
         for query, value in sorted(weak.items(), key=lambda item: item[1]):
-            print(f"  {value:.3f}  {query}")
+            print(f"  {value:.3f}  {query}")  # noqa: T201 - a script
     return 0
 
 
