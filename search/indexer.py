@@ -97,7 +97,7 @@ def _load_products(product_ids: Iterable[int] | None) -> Iterable[Product]:
                 return
             yield from batch
             last_id = batch[-1].id
-            db.session.expunge_all()
+            # The identity map holds objects weakly, so finished batches are freed as we go.
     else:
         ids = sorted(set(product_ids))
         for start in range(0, len(ids), _BATCH):

@@ -640,11 +640,13 @@ class ProductSearch:
         corrected: list[str] | None = None
         relaxed = False
         if not hits:
-            corrected = correct_words(state.searcher.reader(), words)
-            if corrected:
-                hits = self._run(state, build_query(corrected), snapshot)
+            candidate = correct_words(state.searcher.reader(), words)
+            if candidate:
+                hits = self._run(state, build_query(candidate), snapshot)
+                # Offer a correction only when it finds something.
+                corrected = candidate if hits else None
         if not hits and len(words) > 1:
-            hits = self._run(state, build_query(corrected or words, match_all=False), snapshot)
+            hits = self._run(state, build_query(words, match_all=False), snapshot)
             relaxed = bool(hits)
         return hits, corrected, relaxed
 
@@ -667,15 +669,15 @@ class ProductSearch:
 
     def _database_hits(self, words: list[str], snapshot: ForSaleSnapshot) -> dict[int, float]:
         """Fallback without an index: every folded word in the name, English name or place."""
-        folded = [fold(w) for w in _required_words(words)]
-        english = [stem for w in words for stem in _english_terms(w)]
         scores: dict[int, float] = {}
+        required = _required_words(words)
+        forms = [(fold(w), set(_english_terms(w))) for w in required]
         for pid, (name_words, other_words) in snapshot.haystacks().items():
             score = 0.0
-            for word in folded:
-                if word in name_words:
+            for folded, stems in forms:
+                if folded in name_words:
                     score += 3.0
-                elif word in other_words or any(s in other_words for s in english):
+                elif folded in other_words or stems & other_words:
                     score += 1.0
                 else:
                     break

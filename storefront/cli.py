@@ -76,9 +76,7 @@ def reindex_command(if_needed: bool) -> None:
             click.echo(f"search index is up to date ({index_dir})")
             return
         click.echo(f"search index is {state.value}: rebuilding")
-    with click.progressbar(
-        length=count_products(), label="Indexing", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=count_products(), label="Indexing", file=sys.stderr) as bar:
         count = rebuild_index(index_dir, progress=bar.update)
     click.echo(f"indexed {count} products into {index_dir}")
 
