@@ -47,8 +47,8 @@ def demo_results(database_url, tmp_path_factory):
         assert report.ok, report.errors
         rebuild_index(app.config["SEARCH_INDEX_DIR"])
         results = evaluate(demo_search_skus(app, app.config["SEARCH_INDEX_DIR"]))
+        db.session.remove()  # end the read transaction, or PostgreSQL's TRUNCATE waits on it
         _empty_all_tables()
-        db.session.remove()
         db.engine.dispose()
     return results
 
