@@ -34,7 +34,7 @@ from sqlalchemy import select
 from whoosh import scoring
 from whoosh.matching import DisjunctionMaxMatcher
 from whoosh.query import And as AndQuery
-from whoosh.query import AndMaybe, DisjunctionMax, Or, Query, Term
+from whoosh.query import AndMaybe, DisjunctionMax, NullQuery, Or, Query, Term
 
 from catalog.for_sale import current_stars_expr, for_sale_clause, select_for_sale
 from catalog.models import Producer, Product
@@ -300,49 +300,72 @@ def _english_terms(syllable: str) -> list[str]:
     return [token.text for token in _english(syllable)]
 
 
-def _token_clause(syllable: str) -> Query:
+class _Terms:
+    """Makes Term queries, leaving out terms the index does not hold (each would still cost a
+    matcher in Whoosh's pure-Python matcher tree)."""
+
+    def __init__(self, reader=None) -> None:
+        self.reader = reader
+
+    def __call__(self, fieldname: str, text: str, boost: float = 1.0) -> Query | None:
+        if self.reader is not None and not self.reader.doc_frequency(fieldname, text):
+            return None
+        return Term(fieldname, text, boost=boost)
+
+
+def _present(queries: Iterable[Query | None]) -> list[Query]:
+    return [q for q in queries if q is not None]
+
+
+def _token_clause(syllable: str, term: _Terms | None = None) -> Query:
     """One query syllable: it must match somewhere, in any of its forms."""
+    term = term or _Terms()
     folded = fold(syllable)
     # Typed with marks, the exact word is what was meant (dưa ≠ dừa, hoà ≠ hóa): a folded-only
     # match still counts (recall), at a discount.
     marked = has_marks(syllable)
     factor = FOLDED_WHEN_MARKED if marked else 1.0
-    alternatives: list[Query] = [
-        Term("name", folded, boost=BOOST_NAME * factor),
-        Term("meta", folded, boost=BOOST_META * factor),
-        Term("story", folded, boost=BOOST_STORY * factor),
+    alternatives = [
+        term("name", folded, BOOST_NAME * factor),
+        term("meta", folded, BOOST_META * factor),
+        term("story", folded, BOOST_STORY * factor),
         # Run-together syllables: "nuocmam" is the glued bigram of "nước mắm".
-        Term("name_j", folded, boost=BOOST_NAME_GLUED),
-        Term("meta_j", folded, boost=BOOST_META),
-        Term("place", folded, boost=BOOST_PLACE * factor),
-        Term("place_j", folded, boost=BOOST_PLACE),
+        term("name_j", folded, BOOST_NAME_GLUED),
+        term("meta_j", folded, BOOST_META),
+        term("place", folded, BOOST_PLACE * factor),
+        term("place_j", folded, BOOST_PLACE),
     ]
     if marked:
         key = tone_key(syllable)
-        alternatives.append(Term("name_k", key, boost=BOOST_NAME))
-        alternatives.append(Term("text_k", key, boost=BOOST_META))
-        alternatives.append(Term("place_k", key, boost=BOOST_PLACE))
+        alternatives.append(term("name_k", key, BOOST_NAME))
+        alternatives.append(term("text_k", key, BOOST_META))
+        alternatives.append(term("place_k", key, BOOST_PLACE))
     for stem in _english_terms(syllable):
-        alternatives.append(Term("name_en", stem, boost=BOOST_NAME_EN))
-        alternatives.append(Term("story_en", stem, boost=BOOST_STORY_EN))
+        alternatives.append(term("name_en", stem, BOOST_NAME_EN))
+        alternatives.append(term("story_en", stem, BOOST_STORY_EN))
+    present = _present(alternatives)
+    if not present:
+        return NullQuery
+    if len(present) == 1:
+        return present[0]
     # The best field counts, the others only a little: a word repeated in name, producer and
     # story must not outweigh a word the product lacks.
-    return BestField(alternatives, tiebreak=TIEBREAK)
+    return BestField(present, tiebreak=TIEBREAK)
 
 
-def _bonus_clauses(words: list[str]) -> list[Query]:
+def _bonus_clauses(words: list[str], term: _Terms) -> list[Query]:
     """Score that only adjacency earns (a phrase beats scattered words); never required."""
-    bonus: list[Query] = []
+    bonus: list[Query | None] = []
     folded = [fold(word) for word in words]
     for bigram in joined_bigrams(folded):
-        bonus.append(Term("name_j", bigram, boost=BOOST_NAME_BIGRAM))
-        bonus.append(Term("meta_j", bigram, boost=BOOST_META_BIGRAM))
-        bonus.append(Term("place_j", bigram, boost=BOOST_PLACE_BIGRAM))
+        bonus.append(term("name_j", bigram, BOOST_NAME_BIGRAM))
+        bonus.append(term("meta_j", bigram, BOOST_META_BIGRAM))
+        bonus.append(term("place_j", bigram, BOOST_PLACE_BIGRAM))
     if all(word.isascii() for word in words) and len(words) > 1:
         stems = [stem for word in words for stem in _english_terms(word)]
         for stem in stems:
-            bonus.append(Term("name_en", stem, boost=BOOST_NAME_EN_BIGRAM))
-    return bonus
+            bonus.append(term("name_en", stem, BOOST_NAME_EN_BIGRAM))
+    return _present(bonus)
 
 
 def _required_words(words: list[str]) -> list[str]:
@@ -351,11 +374,20 @@ def _required_words(words: list[str]) -> list[str]:
     return content or words
 
 
-def build_query(words: list[str], *, match_all: bool = True) -> Query:
-    """The Whoosh query for these lower-case NFC syllables (see the module docstring)."""
-    required = [_token_clause(word) for word in _required_words(words)]
+def build_query(words: list[str], *, match_all: bool = True, reader=None) -> Query:
+    """The Whoosh query for these lower-case NFC syllables (see the module docstring).
+
+    With `reader`, terms absent from the index are left out (same matches, fewer matchers).
+    """
+    term = _Terms(reader)
+    required = [_token_clause(word, term) for word in _required_words(words)]
+    if match_all and any(clause is NullQuery for clause in required):
+        return NullQuery
+    required = [clause for clause in required if clause is not NullQuery]
+    if not required:
+        return NullQuery
     core: Query = AndQuery(required) if match_all else Or(required)
-    bonus = _bonus_clauses(words)
+    bonus = _bonus_clauses(words, term)
     return AndMaybe(core, Or(bonus)) if bonus else core
 
 
@@ -588,9 +620,13 @@ class ProductSearch:
         *,
         snapshot_ttl: float = 30.0,
         on_index_unusable: Callable[[str], None] | None = None,
+        result_cache_size: int = 0,
     ) -> None:
         self.index_dir = index_dir
         self.snapshot_ttl = snapshot_ttl
+        # Ranked hits of recent queries, valid for one searcher + one snapshot (0 = off).
+        self.result_cache_size = result_cache_size
+        self._results: dict = {}
         self.on_index_unusable = on_index_unusable
         self._local = threading.local()
         self._snapshot: tuple[float, ForSaleSnapshot] | None = None
@@ -632,27 +668,53 @@ class ProductSearch:
         if self.on_index_unusable is not None:
             self.on_index_unusable(reason)
 
+    def _cached_hits(
+        self, state: _ReaderState, words: list[str], snapshot: ForSaleSnapshot
+    ) -> tuple[dict[int, float], list[str] | None, bool]:
+        # Keyed by the searcher and the snapshot objects: a new index generation or a new
+        # for-sale snapshot starts a fresh cache, so a cached answer is never staler than them.
+        if self.result_cache_size <= 0:
+            return self._index_hits(state, words, snapshot)
+        key = (id(state.searcher), id(snapshot), tuple(words))
+        cache = self._results
+        if cache.get("owner") != (id(state.searcher), id(snapshot)):
+            cache.clear()
+            cache["owner"] = (id(state.searcher), id(snapshot))
+        found = cache.get(key)
+        if found is None:
+            found = self._index_hits(state, words, snapshot)
+            if len(cache) > self.result_cache_size:
+                cache.clear()
+                cache["owner"] = (id(state.searcher), id(snapshot))
+            cache[key] = found
+        return found
+
     def _index_hits(
         self, state: _ReaderState, words: list[str], snapshot: ForSaleSnapshot
     ) -> tuple[dict[int, float], list[str] | None, bool]:
         """(for-sale id → score, corrected words or None, relaxed)."""
-        hits = self._run(state, build_query(words), snapshot)
+        reader = state.searcher.reader()
+        hits = self._run(state, build_query(words, reader=reader), snapshot)
         corrected: list[str] | None = None
         relaxed = False
         if not hits:
-            candidate = correct_words(state.searcher.reader(), words)
+            candidate = correct_words(reader, words)
             if candidate:
-                hits = self._run(state, build_query(candidate), snapshot)
+                hits = self._run(state, build_query(candidate, reader=reader), snapshot)
                 # Offer a correction only when it finds something.
                 corrected = candidate if hits else None
         if not hits and len(words) > 1:
-            hits = self._run(state, build_query(words, match_all=False), snapshot)
+            hits = self._run(state, build_query(words, match_all=False, reader=reader), snapshot)
             relaxed = bool(hits)
         return hits, corrected, relaxed
 
     def _run(
         self, state: _ReaderState, query: Query, snapshot: ForSaleSnapshot
     ) -> dict[int, float]:
+        if query is NullQuery:
+            return {}
+        # Every match is scored: facets and totals need them all, and Whoosh's top-k pruning
+        # does not apply to this query shape (measured: no gain, see docs/search.md).
         results = state.searcher.search(query, limit=None)
         pids = state.pids
         rows = snapshot.rows
@@ -704,7 +766,7 @@ class ProductSearch:
         corrected: list[str] | None = None
         try:
             state = self._reader()
-            hits, corrected, result.relaxed = self._index_hits(state, words, snapshot)
+            hits, corrected, result.relaxed = self._cached_hits(state, words, snapshot)
         except IndexUnusable:
             hits = self._database_hits(words, snapshot)
             result.source = "database"

@@ -22,6 +22,7 @@ def init_search(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = ProductSearch(
         app.config["SEARCH_INDEX_DIR"],
         snapshot_ttl=float(app.config.get("SEARCH_SNAPSHOT_TTL", 30.0)),
+        result_cache_size=int(app.config.get("SEARCH_RESULT_CACHE_SIZE", 512)),
         on_index_unusable=rebuilder.start if app.config.get("SEARCH_AUTO_REBUILD", True) else None,
     )
     app.extensions[EXTENSION_KEY + ".rebuild"] = rebuilder
