@@ -63,6 +63,8 @@ BOOST_META_BIGRAM = 4.0
 BOOST_PLACE_BIGRAM = 6.0
 BOOST_NAME_EN_BIGRAM = 1.0
 TIEBREAK = 0.2
+# Search stories too when names, places and producers give fewer matches than this.
+STORY_TIER_BELOW = 12
 NAME_LENGTH_B = 0.3
 FOLDED_WHEN_MARKED = 0.5
 # Ranking nudges after BM25F: small, so they only break near-ties.
@@ -317,7 +319,7 @@ def _present(queries: Iterable[Query | None]) -> list[Query]:
     return [q for q in queries if q is not None]
 
 
-def _token_clause(syllable: str, term: _Terms | None = None) -> Query:
+def _token_clause(syllable: str, term: _Terms | None = None, *, stories: bool = True) -> Query:
     """One query syllable: it must match somewhere, in any of its forms."""
     term = term or _Terms()
     folded = fold(syllable)
@@ -328,7 +330,7 @@ def _token_clause(syllable: str, term: _Terms | None = None) -> Query:
     alternatives = [
         term("name", folded, BOOST_NAME * factor),
         term("meta", folded, BOOST_META * factor),
-        term("story", folded, BOOST_STORY * factor),
+        term("story", folded, BOOST_STORY * factor) if stories else None,
         # Run-together syllables: "nuocmam" is the glued bigram of "nước mắm".
         term("name_j", folded, BOOST_NAME_GLUED),
         term("meta_j", folded, BOOST_META),
@@ -342,7 +344,8 @@ def _token_clause(syllable: str, term: _Terms | None = None) -> Query:
         alternatives.append(term("place_k", key, BOOST_PLACE))
     for stem in _english_terms(syllable):
         alternatives.append(term("name_en", stem, BOOST_NAME_EN))
-        alternatives.append(term("story_en", stem, BOOST_STORY_EN))
+        if stories:
+            alternatives.append(term("story_en", stem, BOOST_STORY_EN))
     present = _present(alternatives)
     if not present:
         return NullQuery
@@ -374,13 +377,16 @@ def _required_words(words: list[str]) -> list[str]:
     return content or words
 
 
-def build_query(words: list[str], *, match_all: bool = True, reader=None) -> Query:
+def build_query(
+    words: list[str], *, match_all: bool = True, reader=None, stories: bool = True
+) -> Query:
     """The Whoosh query for these lower-case NFC syllables (see the module docstring).
 
     With `reader`, terms absent from the index are left out (same matches, fewer matchers).
+    Without `stories`, words must match in names, places, producers (the first, cheap tier).
     """
     term = _Terms(reader)
-    required = [_token_clause(word, term) for word in _required_words(words)]
+    required = [_token_clause(word, term, stories=stories) for word in _required_words(words)]
     if match_all and any(clause is NullQuery for clause in required):
         return NullQuery
     required = [clause for clause in required if clause is not NullQuery]
@@ -694,7 +700,12 @@ class ProductSearch:
     ) -> tuple[dict[int, float], list[str] | None, bool]:
         """(for-sale id → score, corrected words or None, relaxed)."""
         reader = state.searcher.reader()
-        hits = self._run(state, build_query(words, reader=reader), snapshot)
+        # Tier 1: names, places, producers. Stories are long and full of common words, so
+        # matching them makes broad queries score thousands of documents; they are searched
+        # only when tier 1 finds few (measured in docs/search.md).
+        hits = self._run(state, build_query(words, reader=reader, stories=False), snapshot)
+        if len(hits) < STORY_TIER_BELOW:
+            hits = self._run(state, build_query(words, reader=reader), snapshot)
         corrected: list[str] | None = None
         relaxed = False
         if not hits:
@@ -795,6 +806,16 @@ class ProductSearch:
         return self.snapshot(on).autocomplete.suggest(text, limit)
 
 
+def _has_filters(filters: SearchFilters) -> bool:
+    return bool(
+        filters.province_code
+        or filters.group
+        or filters.stars
+        or filters.min_price_vnd is not None
+        or filters.max_price_vnd is not None
+    )
+
+
 def _matches(row: ForSaleRow, filters: SearchFilters, skip: str | None = None) -> bool:
     if skip != "province" and filters.province_code and row.province_code != filters.province_code:
         return False
@@ -826,7 +847,17 @@ def _apply_filters_and_facets(
     rows = snapshot.rows
     facets: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
     kept: list[int] = []
-    for pid in hits:
+    if not _has_filters(filters):
+        # The common case, kept to C-level loops: broad queries have thousands of hits.
+        matched = [rows[pid] for pid in hits]
+        facets["province"] = Counter(row.province_code for row in matched)
+        facets["group"] = Counter(row.group for row in matched)
+        facets["stars"] = Counter(str(row.stars) for row in matched)
+        kept = list(hits)
+        hits_to_scan: dict[int, float] = {}
+    else:
+        hits_to_scan = hits
+    for pid in hits_to_scan:
         row = rows[pid]
         if _matches(row, filters):
             kept.append(pid)
@@ -846,7 +877,8 @@ def _apply_filters_and_facets(
     elif sort == "stars":
         kept.sort(key=lambda pid: (-rows[pid].stars, -hits[pid], pid))
     else:
-        kept.sort(key=lambda pid: (-hits[pid], pid))
+        kept.sort()  # ids ascending, then a stable sort by score: ties keep id order
+        kept.sort(key=hits.__getitem__, reverse=True)
     return kept
 
 
