@@ -62,10 +62,30 @@ class Config:
     STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # empty → Stripe's own; tests use a stand-in
+    # Card orders hold stock this long; the Stripe session expires at the same instant (30-1440).
+    CARD_RESERVATION_MINUTES = env_int("CARD_RESERVATION_MINUTES", 60)
+    # Stripe's minimum charge is about USD 0.50; smaller card orders are refused with a message.
+    STRIPE_MIN_CHARGE_VND = env_int("STRIPE_MIN_CHARGE_VND", 13000)
+    # Bank transfer by VietQR is offered only when the receiving account is configured.
+    BANK_BIN = env_str("BANK_BIN")  # six-digit NAPAS bank id, e.g. 970436
+    BANK_ACCOUNT_NO = env_str("BANK_ACCOUNT_NO")
+    BANK_ACCOUNT_NAME = env_str("BANK_ACCOUNT_NAME")
     MAIL_SERVER = env_str("MAIL_SERVER", "localhost")
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_FROM = env_str("MAIL_FROM", "shop@ocop.example")
+    # Certificate scans live outside MEDIA_ROOT: they are shown only to their producer and admins.
+    CERTIFICATE_SCAN_ROOT = env_str("CERTIFICATE_SCAN_ROOT")  # empty → <instance>/certificate-scans
+    PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+    PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+    LOW_STOCK_THRESHOLD = env_int("LOW_STOCK_THRESHOLD", 5)
+    # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
+    REDIS_URL = env_str("REDIS_URL")
+    RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 300)
+    LOGIN_ATTEMPTS_PER_WINDOW = env_int("LOGIN_ATTEMPTS_PER_WINDOW", 10)
+    PASSWORD_RESETS_PER_WINDOW = env_int("PASSWORD_RESETS_PER_WINDOW", 5)
     LOAD_DEMO_CATALOG = env_bool("LOAD_DEMO_CATALOG", True)
+    # Rendered catalog fragments kept per worker process (0 turns the cache off).
+    FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 512)
 
 
 class DevelopmentConfig(Config):
@@ -79,6 +99,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     PUBLIC_BASE_URL = "https://ocop.test"
     LOAD_DEMO_CATALOG = False
+    REDIS_URL = ""  # tests that want Redis pass it explicitly
 
 
 class ProductionConfig(Config):

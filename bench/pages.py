@@ -105,6 +105,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-cache", action="store_true", help="turn the fragment cache off")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="ocop-bench-"))
@@ -115,6 +116,7 @@ def main() -> int:
         SEARCH_INDEX_DIR=str(workdir / "index"),
         MEDIA_ROOT=str(workdir / "media"),
         PYTHONPATH=str(ROOT),
+        FRAGMENT_CACHE_ENTRIES="0" if args.no_cache else "512",
     )
     flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -160,7 +162,8 @@ def main() -> int:
     bare_rps = rows[0][1]
     print(
         f"\nPages under gunicorn ({args.workers} workers), {args.concurrency} keep-alive clients, "
-        f"{args.seconds:g} s per page, {products} products (demo catalog), SQLite\n"
+        f"{args.seconds:g} s per page, {products} products (demo catalog), SQLite, "
+        f"fragment cache {'off' if args.no_cache else 'on'}\n"
     )
     print("| page | req/s | p50 ms | p95 ms | errors | ratio to bare |")
     print("|---|---:|---:|---:|---:|---:|")

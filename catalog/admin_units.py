@@ -102,3 +102,41 @@ def _convert_old_province(name: str) -> ProvinceUnit | None:
     if not code:
         return None
     return province_by_code(f"{int(code):02d}")
+
+
+@dataclass(frozen=True)
+class CommuneUnit:
+    code: str  # five digits, e.g. "00070"
+    name: str  # e.g. "Phường Hoàn Kiếm"
+    province_code: str  # two digits
+
+
+def _commune(ward) -> CommuneUnit:
+    return CommuneUnit(
+        code=f"{int(ward.code):05d}",
+        name=nfc(ward.name),
+        province_code=f"{int(ward.province_code):02d}",
+    )
+
+
+@cache
+def communes_of_province(province_code: str) -> tuple[CommuneUnit, ...]:
+    """The current communes, wards and special zones of one province, sorted by name."""
+    from vietnam_provinces import Ward
+
+    units = [_commune(w) for w in Ward.iter_all() if f"{int(w.province_code):02d}" == province_code]
+    return tuple(sorted(units, key=lambda u: fold(u.name)))
+
+
+def commune_by_code(code: str) -> CommuneUnit | None:
+    """A current commune by its code, or None."""
+    if not code or not code.isdigit():
+        return None
+    return _communes_by_code().get(f"{int(code):05d}")
+
+
+@cache
+def _communes_by_code() -> dict[str, CommuneUnit]:
+    from vietnam_provinces import Ward
+
+    return {unit.code: unit for unit in map(_commune, Ward.iter_all())}

@@ -16,6 +16,7 @@ class CertificateState(StrEnum):
     NOT_YET_VALID = "not_yet_valid"
     REVOKED = "revoked"
     PENDING = "pending"
+    REJECTED = "rejected"
     NOT_OCOP = "not_ocop"  # a 1★/2★ rating is not an OCOP certification
 
 
@@ -25,6 +26,8 @@ def certificate_state(cert: Certificate, on: date) -> CertificateState:
         return CertificateState.REVOKED
     if cert.status == CertificateStatus.PENDING.value:
         return CertificateState.PENDING
+    if cert.status == CertificateStatus.REJECTED.value:
+        return CertificateState.REJECTED
     if cert.stars < 3:
         return CertificateState.NOT_OCOP
     if on < cert.issued_on:

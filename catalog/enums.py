@@ -29,6 +29,13 @@ class CertificateStatus(StrEnum):
     PENDING = "pending"  # submitted, awaiting verification by program staff
     VERIFIED = "verified"
     REVOKED = "revoked"  # thu hồi
+    REJECTED = "rejected"  # program staff refused the submitted data or scan; never counted
+
+
+class ApplicationStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class IssuerLevel(StrEnum):

@@ -17,3 +17,94 @@ class ProductNotFound(CatalogError):
 class ProductNotForSale(CatalogError):
     code = "product_not_for_sale"
     http_status = 409
+
+
+class ProducerNotFound(CatalogError):
+    code = "producer_not_found"
+    http_status = 404
+
+
+class CertificateNotFound(CatalogError):
+    code = "certificate_not_found"
+    http_status = 404
+
+
+class PhotoNotFound(CatalogError):
+    code = "photo_not_found"
+    http_status = 404
+
+
+class ApplicationNotFound(CatalogError):
+    code = "application_not_found"
+    http_status = 404
+
+
+class InvalidCertificateChange(CatalogError):
+    """Verify/reject only a pending certificate; revoke only a verified one."""
+
+    code = "invalid_certificate_change"
+    http_status = 409
+
+
+class ApplicationAlreadyDecided(CatalogError):
+    code = "application_already_decided"
+    http_status = 409
+
+
+class InvalidListing(CatalogError):
+    code = "invalid_listing"
+
+
+class UploadRejected(CatalogError):
+    """A photo or scan that is not what it claims to be, or too big. Nothing was stored."""
+
+    code = "upload_rejected"
+    http_status = 400
+
+
+class UploadTooLarge(UploadRejected):
+    code = "upload_too_large"
+    http_status = 413
+
+
+class UploadNotAnImage(UploadRejected):
+    code = "upload_not_an_image"
+
+
+class UploadTooManyPixels(UploadRejected):
+    code = "upload_too_many_pixels"
+
+
+class UploadNotADocument(UploadRejected):
+    code = "upload_not_a_document"
+
+
+class UploadTooManyPhotos(UploadRejected):
+    code = "upload_too_many_photos"
+
+
+class BatchInvalid(CatalogError):
+    code = "batch_invalid"
+    http_status = 422
+
+
+class BatchLotMissing(BatchInvalid):
+    code = "batch_lot_missing"
+
+
+class BatchLotTaken(BatchInvalid):
+    code = "batch_lot_taken"
+    http_status = 409
+
+
+class BatchDatesInvalid(BatchInvalid):
+    code = "batch_dates_invalid"
+
+
+class BatchQuantityInvalid(BatchInvalid):
+    code = "batch_quantity_invalid"
+
+
+class BatchNotFound(CatalogError):
+    code = "batch_not_found"
+    http_status = 404

@@ -15,6 +15,7 @@ SQL (on the mapped class) and in Python (on a loaded instance), so the two can n
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, select
@@ -53,8 +54,12 @@ def valid_certificate_clause(on: date) -> ColumnElement[bool]:
     return _certificate_valid(Certificate, on)
 
 
+@lru_cache(maxsize=16)
 def for_sale_clause(on: date) -> ColumnElement[bool]:
-    """SQL WHERE clause over `Product`: the product is for sale on `on`."""
+    """SQL WHERE clause over `Product`: the product is for sale on `on`.
+
+    Cached per day: SQL constructs are immutable, and building them costs more than running them.
+    """
     # Aliases keep the subqueries self-contained when the outer query joins these tables too.
     cert = aliased(Certificate)
     producer = aliased(Producer)
@@ -65,6 +70,7 @@ def for_sale_clause(on: date) -> ColumnElement[bool]:
     return _listing_shown(Product) & producer_active & has_valid_certificate
 
 
+@lru_cache(maxsize=16)
 def current_stars_expr(on: date) -> Any:
     """SQL scalar: the best star rating among the product's certificates valid on `on`."""
     cert = aliased(Certificate)

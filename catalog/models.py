@@ -13,13 +13,15 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from core.clock import utcnow
 from core.db import UTCDateTime, db
 
-from .enums import CertificateStatus, IssuerLevel, ProducerKind, ProductGroup
+from .enums import ApplicationStatus, CertificateStatus, IssuerLevel, ProducerKind, ProductGroup
+from .origin import CODE_LENGTH, origin_code_default
 
 
 class Producer(db.Model):
@@ -42,6 +44,9 @@ class Producer(db.Model):
     story_en: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     products: Mapped[list[Product]] = relationship(back_populates="producer")
 
@@ -70,11 +75,17 @@ class Product(db.Model):
     story: Mapped[str] = mapped_column(Text, default="")
     story_en: Mapped[str] = mapped_column(Text, default="")
     gtin: Mapped[str] = mapped_column(String(14), default="")
+    # Printed under the QR stamp and never changed: a package bought years ago must still resolve.
+    origin_code: Mapped[str] = mapped_column(
+        String(CODE_LENGTH), unique=True, default=origin_code_default
+    )
     weight_grams: Mapped[int] = mapped_column(Integer, default=0)
     # The producer may hide a listing without touching its certificate.
     is_listed: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     producer: Mapped[Producer] = relationship(back_populates="products")
     certificates: Mapped[list[Certificate]] = relationship(
@@ -85,6 +96,11 @@ class Product(db.Model):
     images: Mapped[list[ProductImage]] = relationship(
         back_populates="product",
         order_by="ProductImage.position",
+        cascade="all, delete-orphan",
+    )
+    batches: Mapped[list[Batch]] = relationship(
+        back_populates="product",
+        order_by="Batch.produced_on.desc(), Batch.id.desc()",
         cascade="all, delete-orphan",
     )
 
@@ -109,6 +125,9 @@ class ProductImage(db.Model):
     path: Mapped[str] = mapped_column(String(255))
     alt: Mapped[str] = mapped_column(String(255), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     product: Mapped[Product] = relationship(back_populates="images")
 
@@ -134,13 +153,102 @@ class Certificate(db.Model):
     )
     status_reason: Mapped[str] = mapped_column(String(500), default="")
     revoked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The producer's scan (PDF/JPG/PNG), relative to CERTIFICATE_SCAN_ROOT, never publicly served.
+    scan_path: Mapped[str] = mapped_column(String(255), default="")
+    scan_media_type: Mapped[str] = mapped_column(String(64), default="")
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), nullable=True
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     product: Mapped[Product] = relationship(back_populates="certificates")
 
     @property
     def status_enum(self) -> CertificateStatus:
         return CertificateStatus(self.status)
+
+
+class CertificateReminder(db.Model):
+    """An expiry reminder given for one certificate at one threshold (90, 30 or 7 days): once."""
+
+    __tablename__ = "certificate_reminder"
+    __table_args__ = (
+        UniqueConstraint("certificate_id", "days_before", name="uq_certificate_reminder_threshold"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id"), index=True)
+    days_before: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProducerApplication(db.Model):
+    """A would-be producer's request to sell here; an admin approves (→ Producer) or rejects it."""
+
+    __tablename__ = "producer_application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(255))
+    registration_no: Mapped[str] = mapped_column(String(64))
+    province_code: Mapped[str] = mapped_column(String(2))
+    commune_code: Mapped[str] = mapped_column(String(8), default="")
+    commune: Mapped[str] = mapped_column(String(160), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    contact_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(
+        String(16), default=ApplicationStatus.PENDING.value, index=True
+    )
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producer.id"), nullable=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Batch(db.Model):
+    """One production lot (lô) of a product, with its own origin code and QR stamp."""
+
+    __tablename__ = "batch"
+    __table_args__ = (
+        UniqueConstraint("product_id", "lot_no", name="uq_batch_product_lot"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint("best_before_on >= produced_on", name="best_before_after_production"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True, default=origin_code_default)
+    lot_no: Mapped[str] = mapped_column(String(64))
+    produced_on: Mapped[date] = mapped_column(Date)
+    best_before_on: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer)
+    # Decree 37/2026 passport: "safety warnings where given" (allergens, storage, dosage...).
+    safety_warnings: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="batches")
+
+
+class ScanCount(db.Model):
+    """How many times one origin code was scanned on one Vietnamese calendar day.
+
+    Only a counter: no IP, no user agent, nothing about the person scanning.
+    """
+
+    __tablename__ = "scan_count"
+
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), primary_key=True)
+    scanned_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    scan_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def product_load_options() -> tuple:

@@ -65,4 +65,25 @@ def configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        if connection.get_execution_options().get(_WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+_WRITE_OPTION = "ocop_write_transaction"
+
+
+def begin_write() -> None:
+    """Start the session's next transaction as a writer.
+
+    For code that reads and then writes under concurrency (checkout, scan counts). On SQLite a
+    deferred transaction that has read cannot upgrade to a writer once another connection has
+    committed (WAL answers "database is locked" at once, without waiting), so we take the write
+    lock up front with BEGIN IMMEDIATE; other writers then wait their turn (busy timeout).
+    PostgreSQL needs nothing: its row locks and conditional UPDATEs do the work.
+    Any transaction already open in the session is committed first.
+    """
+    if db.session().in_transaction():
+        db.session.commit()
+    db.session.connection(execution_options={_WRITE_OPTION: True})

@@ -19,6 +19,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config or config_for())
     app.config.update(overrides)
     _resolve_paths(app)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in the JSON API
 
     db.init_app(app)
     with app.app_context():
@@ -40,10 +41,18 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_template_globals(app)
 
+    from .page_cache import init_page_cache
+
+    init_page_cache(app)
+
     from .errors import init_errors
 
     init_errors(app)
     _register_blueprints(app)
+
+    from .portal_security import init_portal_security
+
+    init_portal_security(app)
 
     from .cli import register_cli
 
@@ -61,6 +70,8 @@ def _resolve_paths(app: Flask) -> None:
         app.config["SEARCH_INDEX_DIR"] = os.path.join(app.instance_path, "search-index")
     if not app.config.get("MEDIA_ROOT"):
         app.config["MEDIA_ROOT"] = os.path.join(app.instance_path, "media")
+    if not app.config.get("CERTIFICATE_SCAN_ROOT"):
+        app.config["CERTIFICATE_SCAN_ROOT"] = os.path.join(app.instance_path, "certificate-scans")
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgres://"):  # Heroku-style URLs
         uri = "postgresql://" + uri.removeprefix("postgres://")
@@ -84,11 +95,28 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .account import bp as account_bp
+    from .admin import bp as admin_bp
     from .api import bp as api_bp
+    from .cart import bp as cart_bp
+    from .checkout import bp as checkout_bp
+    from .orders import bp as orders_bp
+    from .origin import bp as origin_bp
+    from .producer import bp as producer_bp
     from .search import bp as search_bp
     from .shop import bp as shop_bp
+    from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(shop_bp)
+    app.register_blueprint(origin_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
     csrf.exempt(api_bp)
+    app.register_blueprint(cart_bp)
+    app.register_blueprint(checkout_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(webhooks_bp)
+    app.register_blueprint(producer_bp, url_prefix="/producer")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    csrf.exempt(webhooks_bp)  # authenticated by the Stripe signature instead

@@ -96,5 +96,10 @@ def refresh_pending_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .orders_cli import register_orders_cli
+    from .portal_cli import register_portal_cli
+
     app.cli.add_command(catalog_cli)
+    register_orders_cli(app)
+    register_portal_cli(app)
     app.cli.add_command(search_cli)

@@ -36,6 +36,7 @@ CERTIFICATE_STATE_LABELS = {
     CertificateState.REVOKED.value: _l("Revoked"),
     CertificateState.PENDING.value: _l("Awaiting verification"),
     CertificateState.NOT_OCOP: _l("Not OCOP certified"),
+    CertificateState.REJECTED.value: _l("Rejected"),
 }
 
 SORT_LABELS = {

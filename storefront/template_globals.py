@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from catalog.admin_units import province_by_code
 from catalog.for_sale import for_sale_certificate
-from catalog.models import Producer
+from catalog.models import Producer, Product
 from core.clock import today_in_vietnam
 from core.richtext import render_story
 from core.text import fold
@@ -39,6 +39,11 @@ def old_province_name(producer: Producer) -> str:
     return ""
 
 
+def origin_code(product: Product) -> str:
+    """The product's origin code (the QR stamp's), for links to its origin page."""
+    return product.origin_code or ""
+
+
 def story_html(text: str) -> Markup:
     return Markup(render_story(text))  # noqa: S704 - render_story sanitises with nh3
 
@@ -54,6 +59,7 @@ def init_template_globals(app: Flask) -> None:
         issuer_level_label=lambda code: str(ISSUER_LEVEL_LABELS.get(code, code)),
         certificate_state_label=lambda code: str(CERTIFICATE_STATE_LABELS.get(code, code)),
         story_html=story_html,
+        origin_code=origin_code,
         sort_labels=SORT_LABELS,
     )
 

@@ -17,7 +17,13 @@ from core import clock
 from core.db import db
 from storefront import create_app
 
-pytest_plugins = ["tests.fixtures.catalog", "tests.fixtures.search"]
+pytest_plugins = [
+    "tests.fixtures.catalog",
+    "tests.fixtures.origin",
+    "tests.fixtures.orders",
+    "tests.fixtures.portal",
+    "tests.fixtures.search",
+]
 
 
 def _database_url(tmp_dir: Path) -> str:
@@ -58,6 +64,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         SQLALCHEMY_DATABASE_URI=database_url,
         SEARCH_INDEX_DIR=str(tmp_path / "index"),
         MEDIA_ROOT=str(tmp_path / "media"),
+        CERTIFICATE_SCAN_ROOT=str(tmp_path / "scans"),
     )
     with app.app_context():
         _empty_all_tables()

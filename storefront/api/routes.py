@@ -7,12 +7,14 @@ from flask import abort, current_app, jsonify, request
 from catalog.queries import get_product_by_sku, list_products_for_sale
 from core.clock import today_in_vietnam
 
+from ..access import access
 from ..shop.filters import catalog_filter_from_args
 from . import bp
 from .serializers import product_json
 
 
 @bp.get("/products")
+@access("public")
 def products():
     today = today_in_vietnam()
     filters = catalog_filter_from_args(request.args, current_app.config["PER_PAGE"])
@@ -27,6 +29,7 @@ def products():
 
 
 @bp.get("/products/<sku>")
+@access("public")
 def product(sku: str):
     product = get_product_by_sku(sku.upper()) or abort(404)
     return jsonify(product_json(product, today_in_vietnam()))

@@ -13,6 +13,7 @@ from catalog.for_sale import for_sale_certificate, product_is_for_sale
 from catalog.models import Certificate, Product
 
 from ..navigation import public_url
+from ..origin.links import origin_url
 
 
 def certificate_json(cert: Certificate | None, today: date) -> dict[str, Any] | None:
@@ -49,4 +50,6 @@ def product_json(product: Product, today: date) -> dict[str, Any]:
         "for_sale": product_is_for_sale(product, today),
         "url": public_url(url_for("shop.product_detail", slug=product.slug)),
         "certificate": certificate_json(display_certificate(product, today), today),
+        "origin_url": origin_url(product.origin_code),
+        "qr_png_url": origin_url(product.origin_code, ".png"),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import (
     abort,
     current_app,
@@ -13,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from markupsafe import Markup
 
 from catalog.admin_units import all_provinces, province_by_code, province_by_slug
 from catalog.certificates import certificate_state, display_certificate
@@ -29,57 +32,84 @@ from catalog.queries import (
 )
 from core.clock import today_in_vietnam
 
-from ..i18n import LOCALE_SESSION_KEY
+from ..access import access
+from ..i18n import LOCALE_SESSION_KEY, current_locale
 from ..navigation import safe_next_path
+from ..page_cache import cached_catalog_fragment, cached_catalog_value
 from . import bp
 from .filters import catalog_filter_from_args
 
 
+def _request_args_key() -> tuple:
+    return tuple(sorted(request.args.items(multi=True)))
+
+
 @bp.get("/")
+@access("public")
 def home():
-    today = today_in_vietnam()
-    province_counts = count_for_sale_by_province(today)
-    return render_template(
-        "shop/home.html",
-        featured=featured_products(today, limit=8),
-        provinces=[
-            (p, province_counts[p.code]) for p in all_provinces() if p.code in province_counts
-        ],
-        group_counts=count_for_sale_by_group(today),
-        groups=list(ProductGroup),
-    )
+    def render() -> str:
+        today = today_in_vietnam()
+        province_counts = count_for_sale_by_province(today)
+        return render_template(
+            "shop/_home_main.html",
+            featured=featured_products(today, limit=8),
+            provinces=[
+                (p, province_counts[p.code]) for p in all_provinces() if p.code in province_counts
+            ],
+            group_counts=count_for_sale_by_group(today),
+            groups=list(ProductGroup),
+        )
+
+    return render_template("shop/home.html", main_html=cached_catalog_fragment("home", (), render))
 
 
-def _render_listing(template: str, filters: CatalogFilter, **context):
-    today = today_in_vietnam()
-    page = list_products_for_sale(filters, today)
+def _render_listing(template: str, filters: CatalogFilter, cache_name: str, **context):
+    def render() -> str:
+        today = today_in_vietnam()
+        return render_template(
+            "shop/_listing_main.html",
+            page=list_products_for_sale(filters, today),
+            filters=filters,
+            province_counts=count_for_sale_by_province(today),
+            provinces=all_provinces(),
+            groups=list(ProductGroup),
+            **context,
+        )
+
+    key = (cache_name, tuple(sorted((request.view_args or {}).items())), _request_args_key())
     return render_template(
-        template,
-        page=page,
-        filters=filters,
-        province_counts=count_for_sale_by_province(today),
-        provinces=all_provinces(),
-        groups=list(ProductGroup),
-        **context,
+        template, main_html=cached_catalog_fragment("listing", key, render), **context
     )
 
 
 @bp.get("/products")
+@access("public")
 def product_list():
     filters = catalog_filter_from_args(request.args, current_app.config["PER_PAGE"])
-    return _render_listing("shop/product_list.html", filters)
+    return _render_listing(
+        "shop/product_list.html", filters, "all", action=url_for("shop.product_list")
+    )
 
 
 @bp.get("/provinces/<slug>")
+@access("public")
 def province_detail(slug: str):
     province = province_by_slug(slug) or abort(404)
     filters = catalog_filter_from_args(
         request.args, current_app.config["PER_PAGE"], province_code=province.code
     )
-    return _render_listing("shop/province_detail.html", filters, province=province)
+    return _render_listing(
+        "shop/province_detail.html",
+        filters,
+        "province",
+        province=province,
+        action=url_for("shop.province_detail", slug=province.slug),
+        hide_province=True,
+    )
 
 
 @bp.get("/producers/<slug>")
+@access("public")
 def producer_detail(slug: str):
     producer = get_producer_by_slug(slug) or abort(404)
     filters = CatalogFilter(
@@ -90,27 +120,61 @@ def producer_detail(slug: str):
     return _render_listing(
         "shop/producer_detail.html",
         filters,
+        "producer",
         producer=producer,
         province=province_by_code(producer.province_code),
+        hide_filters=True,
+    )
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """What a product page needs once rendered; cached, so no ORM objects inside."""
+
+    id: int
+    sku: str
+    slug: str
+    name: str
+    stock: int
+    for_sale: bool
+    top_html: Markup
+    bottom_html: Markup
+
+
+def _build_product_page(slug: str) -> ProductPage | None:
+    product = get_product_by_slug(slug)
+    if product is None:
+        return None
+    today = today_in_vietnam()
+    certificate = display_certificate(product, today)
+    context = {
+        "product": product,
+        "for_sale": product_is_for_sale(product, today),
+        "certificate": certificate,
+        "certificate_state": certificate_state(certificate, today).value if certificate else None,
+        "province": province_by_code(product.producer.province_code),
+    }
+    return ProductPage(
+        id=product.id,
+        sku=product.sku,
+        slug=product.slug,
+        name=product.name_in(current_locale()),
+        stock=product.stock,
+        for_sale=context["for_sale"],
+        top_html=Markup(render_template("shop/_product_top.html", **context)),  # noqa: S704
+        bottom_html=Markup(render_template("shop/_product_bottom.html", **context)),  # noqa: S704
     )
 
 
 @bp.get("/products/<slug>")
+@access("public")
 def product_detail(slug: str):
-    product = get_product_by_slug(slug) or abort(404)
-    today = today_in_vietnam()
-    certificate = display_certificate(product, today)
-    return render_template(
-        "shop/product_detail.html",
-        product=product,
-        for_sale=product_is_for_sale(product, today),
-        certificate=certificate,
-        certificate_state=certificate_state(certificate, today).value if certificate else None,
-        province=province_by_code(product.producer.province_code),
-    )
+    page = cached_catalog_value("product", slug, lambda: _build_product_page(slug)) or abort(404)
+    return render_template("shop/product_detail.html", page=page, product=page)
 
 
 @bp.get("/lang/<code>")
+@access("public")
 def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session[LOCALE_SESSION_KEY] = code
@@ -119,11 +183,13 @@ def set_language(code: str):
 
 
 @bp.get("/media/<path:filename>")
+@access("public")
 def media(filename: str):
     return send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=86400)
 
 
 @bp.get("/healthz")
+@access("public")
 def healthz():
     from sqlalchemy import text
 

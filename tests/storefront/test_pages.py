@@ -242,3 +242,57 @@ def test_500_page_is_friendly(app, client):
 
 def test_healthz(client):
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_cached_listing_never_shows_a_stale_catalog(client, make_product):
+    product = make_product(name="Mật ong bạc hà", price_vnd=250000)
+    assert "250.000" in client.get("/products").get_data(as_text=True)
+    assert "250.000" in client.get("/").get_data(as_text=True)
+    product.price_vnd = 260000
+    from core.db import db
+
+    db.session.commit()
+    assert "260.000" in client.get("/products").get_data(as_text=True)
+    assert "260.000" in client.get("/").get_data(as_text=True)
+    product.certificates[0].status = "revoked"
+    db.session.commit()
+    assert "Mật ong bạc hà" not in client.get("/products").get_data(as_text=True)
+    assert "Mật ong bạc hà" not in client.get("/").get_data(as_text=True)
+
+
+def test_cached_listing_follows_the_date_at_vietnam_midnight(client, make_product, set_now):
+    from datetime import datetime
+
+    from core.clock import VN_TZ
+
+    make_product(
+        name="Chè Tân Cương",
+        certificate={"issued_on": date(2025, 1, 10), "expires_on": date(2028, 1, 9)},
+    )
+    set_now(datetime(2028, 1, 9, 23, 59, tzinfo=VN_TZ))
+    assert "Chè Tân Cương" in client.get("/products").get_data(as_text=True)
+    set_now(datetime(2028, 1, 10, 0, 0, tzinfo=VN_TZ))
+    assert "Chè Tân Cương" not in client.get("/products").get_data(as_text=True)
+    assert client.get("/api/products").json["total"] == 0
+
+
+def test_product_page_shows_stock_taken_by_a_checkout(
+    client, make_product, make_cart, checkout_details, basic_providers
+):
+    """The stock reservation is a raw UPDATE; it must still invalidate the cached product page."""
+    import secrets
+
+    from core import clock
+    from orders.checkout import place_order
+
+    product = make_product(stock=7)
+    client.get("/lang/en")
+    assert "In stock: 7" in client.get(f"/products/{product.slug}").get_data(as_text=True)
+    place_order(
+        make_cart((product, 2)),
+        checkout_details(),
+        secrets.token_urlsafe(16),
+        now=clock.utcnow(),
+        providers=basic_providers,
+    )
+    assert "In stock: 5" in client.get(f"/products/{product.slug}").get_data(as_text=True)

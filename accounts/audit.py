@@ -1,0 +1,54 @@
+"""The audit log: who changed a price, stock, certificate, producer or order status, and when.
+
+Domain services call `record_audit` in the same transaction as the change, so the change and its
+entry commit (or roll back) together.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from core.db import db
+
+from .models import AuditEntry
+
+
+def record_audit(
+    *,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    now: datetime,
+) -> AuditEntry:
+    """Add one audit entry to the session (flushed with the change by the caller)."""
+    entry = AuditEntry(
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        at=now,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def select_audit_entries(
+    *, entity: str | None = None, entity_id: int | None = None, action_prefix: str | None = None
+) -> Select[tuple[AuditEntry]]:
+    """Newest first, optionally for one entity or one family of actions ("product.")."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    if action_prefix:
+        query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
+    return query

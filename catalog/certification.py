@@ -1,0 +1,228 @@
+"""Certificates through their life: submitted by the producer, verified or rejected by program
+staff, revoked later if need be, reminded before they expire.
+
+A submitted certificate is `pending` and so never puts a product on sale (the rule in
+`for_sale.py` counts only verified ones). Renewals and star upgrades are new rows: the history
+stays. Every status change is audited in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from accounts.audit import record_audit
+from core.db import db
+from core.text import nfc
+
+from .enums import CertificateStatus, IssuerLevel
+from .errors import CertificateNotFound, InvalidCertificateChange
+from .models import Certificate, CertificateReminder, Producer, Product
+
+REMINDER_DAYS = (90, 30, 7)
+
+
+@dataclass(frozen=True)
+class CertificateDraft:
+    stars: int
+    certificate_no: str
+    decision_no: str
+    issued_by: str
+    issuer_level: IssuerLevel
+    issued_on: date
+    expires_on: date
+
+
+def _audit_status(cert: Certificate, before: str, actor_id: int | None, now: datetime) -> None:
+    record_audit(
+        actor_id=actor_id,
+        action=f"certificate.{cert.status}",
+        entity="certificate",
+        entity_id=cert.id,
+        before={"status": before},
+        after={"status": cert.status, "reason": cert.status_reason, "product_id": cert.product_id},
+        now=now,
+    )
+
+
+def submit_certificate(
+    product: Product,
+    draft: CertificateDraft,
+    *,
+    scan_path: str,
+    scan_media_type: str,
+    actor_id: int,
+    now: datetime,
+) -> Certificate:
+    """A new (pending) certificate for a product the caller scoped to its producer. Flushes."""
+    if not 1 <= draft.stars <= 5 or draft.expires_on < draft.issued_on:
+        raise InvalidCertificateChange(field="dates_or_stars")
+    cert = Certificate(
+        product=product,
+        stars=draft.stars,
+        certificate_no=nfc(draft.certificate_no).strip(),
+        decision_no=nfc(draft.decision_no).strip(),
+        issued_by=nfc(draft.issued_by).strip(),
+        issuer_level=draft.issuer_level.value,
+        issued_on=draft.issued_on,
+        expires_on=draft.expires_on,
+        status=CertificateStatus.PENDING.value,
+        scan_path=scan_path,
+        scan_media_type=scan_media_type,
+        submitted_by_id=actor_id,
+    )
+    db.session.add(cert)
+    db.session.flush()
+    record_audit(
+        actor_id=actor_id,
+        action="certificate.submitted",
+        entity="certificate",
+        entity_id=cert.id,
+        before=None,
+        after={"status": cert.status, "stars": cert.stars, "product_id": product.id},
+        now=now,
+    )
+    db.session.flush()
+    return cert
+
+
+def get_certificate(certificate_id: int) -> Certificate:
+    """Any certificate (admin side)."""
+    cert = db.session.get(Certificate, certificate_id)
+    if cert is None:
+        raise CertificateNotFound(certificate_id=certificate_id)
+    return cert
+
+
+def verify_certificate(cert: Certificate, *, actor_id: int, now: datetime) -> None:
+    """Program staff checked the scan against the provincial decision: pending → verified."""
+    if cert.status != CertificateStatus.PENDING.value:
+        raise InvalidCertificateChange(certificate_id=cert.id, current=cert.status)
+    before = cert.status
+    cert.status = CertificateStatus.VERIFIED.value
+    cert.status_reason = ""
+    cert.reviewed_by_id = actor_id
+    cert.reviewed_at = now
+    _audit_status(cert, before, actor_id, now)
+    db.session.flush()
+
+
+def reject_certificate(cert: Certificate, *, reason: str, actor_id: int, now: datetime) -> None:
+    """pending → rejected, with the reason the producer will read."""
+    if cert.status != CertificateStatus.PENDING.value:
+        raise InvalidCertificateChange(certificate_id=cert.id, current=cert.status)
+    before = cert.status
+    cert.status = CertificateStatus.REJECTED.value
+    cert.status_reason = nfc(reason).strip()[:500]
+    cert.reviewed_by_id = actor_id
+    cert.reviewed_at = now
+    _audit_status(cert, before, actor_id, now)
+    db.session.flush()
+
+
+def revoke_certificate(
+    cert: Certificate, *, reason: str, actor_id: int, now: datetime, on: date
+) -> None:
+    """verified → revoked: the product is off sale from this moment (the rule is query-time)."""
+    if cert.status != CertificateStatus.VERIFIED.value:
+        raise InvalidCertificateChange(certificate_id=cert.id, current=cert.status)
+    before = cert.status
+    cert.status = CertificateStatus.REVOKED.value
+    cert.status_reason = nfc(reason).strip()[:500]
+    cert.revoked_on = on
+    cert.reviewed_by_id = actor_id
+    cert.reviewed_at = now
+    _audit_status(cert, before, actor_id, now)
+    db.session.flush()
+
+
+def select_certificate_queue(status: CertificateStatus = CertificateStatus.PENDING):
+    """Certificates in `status`, oldest first, with their product and producer."""
+    return (
+        select(Certificate, Product, Producer)
+        .join(Product, Product.id == Certificate.product_id)
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(Certificate.status == status.value)
+        .order_by(Certificate.created_at, Certificate.id)
+    )
+
+
+def _superseded(cert: Certificate) -> bool:
+    """A later verified certificate of the same product covers beyond this one (a renewal)."""
+    return any(
+        other.id != cert.id
+        and other.status == CertificateStatus.VERIFIED.value
+        and other.expires_on > cert.expires_on
+        for other in cert.product.certificates
+    )
+
+
+def reminder_threshold(days_left: int) -> int | None:
+    """The reminder a certificate with `days_left` is due: the smallest of 90/30/7 it is within."""
+    due = [days for days in REMINDER_DAYS if 0 <= days_left <= days]
+    return min(due) if due else None
+
+
+@dataclass(frozen=True)
+class ExpiringCertificate:
+    certificate: Certificate
+    product: Product
+    days_left: int
+    threshold: int
+
+
+def expiring_certificates(on: date, *, producer_id: int | None = None) -> list[ExpiringCertificate]:
+    """Verified certificates expiring within 90 days of `on`, not already renewed, soonest first."""
+    query = (
+        select(Certificate)
+        .join(Product, Product.id == Certificate.product_id)
+        .where(
+            Certificate.status == CertificateStatus.VERIFIED.value,
+            Certificate.expires_on.between(on, on + timedelta(days=max(REMINDER_DAYS))),
+        )
+        .order_by(Certificate.expires_on, Certificate.id)
+    )
+    if producer_id is not None:
+        query = query.where(Product.producer_id == producer_id)
+    found = []
+    for cert in db.session.scalars(query):
+        if _superseded(cert):
+            continue
+        days_left = (cert.expires_on - on).days
+        threshold = reminder_threshold(days_left)
+        if threshold is not None:
+            found.append(ExpiringCertificate(cert, cert.product, days_left, threshold))
+    return found
+
+
+def claim_due_reminders(on: date, *, now: datetime) -> list[ExpiringCertificate]:
+    """The reminders due on `on` that were never given, recorded as given. Flushes.
+
+    Idempotent per certificate and threshold: running it twice the same day (or every day)
+    gives each reminder once; a certificate first seen at 20 days gets only its 30-day one.
+    """
+    due = expiring_certificates(on)
+    if not due:
+        return []
+    given = {
+        (certificate_id, days_before)
+        for certificate_id, days_before in db.session.execute(
+            select(CertificateReminder.certificate_id, CertificateReminder.days_before).where(
+                CertificateReminder.certificate_id.in_([d.certificate.id for d in due])
+            )
+        )
+    }
+    claimed = []
+    for item in due:
+        if (item.certificate.id, item.threshold) in given:
+            continue
+        db.session.add(
+            CertificateReminder(
+                certificate_id=item.certificate.id, days_before=item.threshold, created_at=now
+            )
+        )
+        claimed.append(item)
+    db.session.flush()
+    return claimed

@@ -1,0 +1,128 @@
+"""A producer's own listings: create, edit (price and stock changes audited), hide and show.
+
+Services flush; the view commits once and then tells derived stores (search) what changed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from accounts.audit import record_audit
+from core.db import db
+from core.text import nfc, slugify
+
+from .enums import ProductGroup
+from .errors import InvalidListing
+from .models import Product
+
+MAX_PRICE_VND = 1_000_000_000  # one billion dong: anything above is a typo
+
+
+@dataclass(frozen=True)
+class ProductDraft:
+    """What a producer types in the listing form (already parsed into types)."""
+
+    name: str
+    name_en: str
+    group: ProductGroup
+    unit: str
+    price_vnd: int
+    stock: int
+    weight_grams: int
+    story: str
+    story_en: str
+
+
+def _check(draft: ProductDraft) -> None:
+    if not nfc(draft.name).strip():
+        raise InvalidListing(field="name")
+    if not 0 <= draft.price_vnd <= MAX_PRICE_VND:
+        raise InvalidListing(field="price_vnd")
+    if draft.stock < 0 or draft.weight_grams < 0:
+        raise InvalidListing(field="stock")
+
+
+def _unique(column, base: str) -> str:
+    value = base
+    while db.session.scalar(select(Product.id).where(column == value)) is not None:
+        value = f"{base}-{secrets.token_hex(2)}"
+    return value
+
+
+def _audit_change(product: Product, field: str, before, after, actor_id: int, now: datetime):
+    record_audit(
+        actor_id=actor_id,
+        action=f"product.{field}",
+        entity="product",
+        entity_id=product.id,
+        before={field: before},
+        after={field: after},
+        now=now,
+    )
+
+
+def create_product(
+    producer_id: int, draft: ProductDraft, *, actor_id: int, now: datetime
+) -> Product:
+    """A new listing of this producer. Not for sale until a certificate is verified. Flushes."""
+    _check(draft)
+    product = Product(
+        producer_id=producer_id,
+        sku=_unique(Product.sku, f"P{producer_id}-{secrets.token_hex(3).upper()}"),
+        slug=_unique(Product.slug, slugify(nfc(draft.name))[:180] or "san-pham"),
+        name=nfc(draft.name).strip(),
+        name_en=nfc(draft.name_en).strip(),
+        group=draft.group.value,
+        unit=nfc(draft.unit).strip(),
+        price_vnd=draft.price_vnd,
+        stock=draft.stock,
+        weight_grams=draft.weight_grams,
+        story=nfc(draft.story),
+        story_en=nfc(draft.story_en),
+        is_listed=True,
+    )
+    db.session.add(product)
+    db.session.flush()
+    record_audit(
+        actor_id=actor_id,
+        action="product.created",
+        entity="product",
+        entity_id=product.id,
+        before=None,
+        after={"price_vnd": product.price_vnd, "stock": product.stock, "name": product.name},
+        now=now,
+    )
+    db.session.flush()
+    return product
+
+
+def update_product(product: Product, draft: ProductDraft, *, actor_id: int, now: datetime) -> None:
+    """Apply the form to a product the caller already scoped to its producer. Flushes; audits."""
+    _check(draft)
+    if product.price_vnd != draft.price_vnd:
+        _audit_change(product, "price_vnd", product.price_vnd, draft.price_vnd, actor_id, now)
+    if product.stock != draft.stock:
+        _audit_change(product, "stock", product.stock, draft.stock, actor_id, now)
+    product.name = nfc(draft.name).strip()
+    product.name_en = nfc(draft.name_en).strip()
+    product.group = draft.group.value
+    product.unit = nfc(draft.unit).strip()
+    product.price_vnd = draft.price_vnd
+    product.stock = draft.stock
+    product.weight_grams = draft.weight_grams
+    product.story = nfc(draft.story)
+    product.story_en = nfc(draft.story_en)
+    db.session.flush()
+
+
+def set_product_listed(product: Product, listed: bool, *, actor_id: int, now: datetime) -> None:
+    """Hide a listing from the shop or show it again (its certificates are untouched)."""
+    if product.is_listed == listed:
+        return
+    _audit_change(product, "is_listed", product.is_listed, listed, actor_id, now)
+    product.is_listed = listed
+    db.session.flush()

@@ -1,0 +1,164 @@
+"""Status changes of order parts: the one `transition_to`, payment received, cancellation, stock release.
+
+Services flush; the caller (view, CLI, webhook handler) commits once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from catalog.models import Product
+from core.db import db
+
+from .enums import (
+    ALLOWED_TRANSITIONS,
+    STOCK_HOLDING,
+    OrderStatus,
+    OutboxKind,
+    PaymentMethod,
+    PaymentStatus,
+)
+from .errors import InvalidTransition, OrdersError
+from .models import Order, OrderPart
+from .outbox import enqueue_order_email
+
+log = logging.getLogger(__name__)
+
+
+def transition_to(
+    part: OrderPart,
+    status: OrderStatus,
+    *,
+    now: datetime,
+    carrier: str = "",
+    tracking_code: str = "",
+    notify: bool = True,
+) -> None:
+    """Move one producer part to `status` if ALLOWED_TRANSITIONS permits; queue the buyer's e-mail."""
+    current = part.status_enum
+    if status not in ALLOWED_TRANSITIONS[current]:
+        raise InvalidTransition(part_id=part.id, current=current.value, wanted=status.value)
+    part.status = status.value
+    part.status_changed_at = now
+    if status == OrderStatus.SHIPPED:
+        part.carrier = carrier
+        part.tracking_code = tracking_code
+    if status == OrderStatus.CANCELLED:
+        release_part_stock(part, now=now)
+    if notify:
+        enqueue_order_email(part.order, OutboxKind.ORDER_STATUS, part=part, status=status.value)
+    db.session.flush()
+
+
+def release_part_stock(part: OrderPart, *, now: datetime) -> bool:
+    """Put a part's reserved units back on the shelf, at most once (guarded UPDATE)."""
+    claimed = db.session.execute(
+        update(OrderPart)
+        .where(OrderPart.id == part.id, OrderPart.stock_released_at.is_(None))
+        .values(stock_released_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    for line in sorted(part.lines, key=lambda line: line.product_id):
+        db.session.execute(
+            update(Product)
+            .where(Product.id == line.product_id)
+            .values(stock=Product.stock + line.quantity)
+            .execution_options(synchronize_session=False)
+        )
+    part.stock_released_at = now
+    db.session.flush()
+    return True
+
+
+def mark_order_paid(order: Order, *, now: datetime, notify: bool = True) -> None:
+    """The order's money arrived: every part awaiting payment becomes paid."""
+    order.paid_at = now
+    for part in order.parts:
+        if part.status_enum == OrderStatus.AWAITING_PAYMENT:
+            transition_to(part, OrderStatus.PAID, now=now, notify=False)
+    if notify:
+        enqueue_order_email(order, OutboxKind.ORDER_STATUS, status=OrderStatus.PAID.value)
+    db.session.flush()
+
+
+def mark_bank_transfer_received(order: Order, *, now: datetime, confirmed_by: str) -> None:
+    """A producer or admin saw the transfer on the bank statement (a QR alone proves nothing)."""
+    payment = next(
+        (p for p in order.payments if p.status == PaymentStatus.PENDING.value),
+        None,
+    )
+    if payment is None or not order.is_awaiting_payment:
+        raise InvalidTransition(order_id=order.id, wanted=OrderStatus.PAID.value)
+    payment.status = PaymentStatus.SUCCEEDED.value
+    payment.confirmed_by = confirmed_by
+    mark_order_paid(order, now=now)
+
+
+def cancel_order_parts(order: Order, *, now: datetime, notify: bool = True) -> None:
+    """Cancel every part that may still be cancelled and release its stock. No provider calls."""
+    cancellable = [
+        part
+        for part in order.parts
+        if OrderStatus.CANCELLED in ALLOWED_TRANSITIONS[part.status_enum]
+    ]
+    if not cancellable:
+        raise InvalidTransition(order_id=order.id, wanted=OrderStatus.CANCELLED.value)
+    for part in cancellable:
+        transition_to(part, OrderStatus.CANCELLED, now=now, notify=False)
+    for payment in order.payments:
+        if payment.status == PaymentStatus.PENDING.value:
+            payment.status = PaymentStatus.CANCELLED.value
+    if notify:
+        enqueue_order_email(order, OutboxKind.ORDER_STATUS, status=OrderStatus.CANCELLED.value)
+    db.session.flush()
+
+
+def holds_stock(part: OrderPart) -> bool:
+    return part.status_enum in STOCK_HOLDING and part.stock_released_at is None
+
+
+def cancel_order(order: Order, *, now: datetime, providers: Mapping[PaymentMethod, Any]) -> None:
+    """Cancel an order: first close its open payment (e.g. expire the card session so nobody
+    pays for stock we give back), then cancel the parts and release their stock. Flushes only."""
+    for payment in order.payments:
+        if payment.status == PaymentStatus.PENDING.value:
+            provider = providers.get(PaymentMethod(payment.provider))
+            if provider is not None:
+                provider.cancel(payment, now=now)
+    cancel_order_parts(order, now=now)
+
+
+def expire_reservations(
+    *, now: datetime, providers: Mapping[PaymentMethod, Any]
+) -> tuple[list[str], list[str]]:
+    """Cancel unpaid orders whose reservation ran out; return (cancelled, skipped) numbers.
+
+    Owns its transactions: one commit per order, so one stubborn order does not hold the rest.
+    """
+    due = db.session.scalars(
+        select(Order)
+        .where(Order.reservation_expires_at <= now, Order.paid_at.is_(None))
+        .order_by(Order.id)
+    ).all()
+    cancelled: list[str] = []
+    skipped: list[str] = []
+    for order in due:
+        if not order.is_awaiting_payment:
+            continue
+        try:
+            cancel_order(order, now=now, providers=providers)
+        except OrdersError as error:
+            db.session.rollback()
+            log.warning("reservation of %s not released: %s", order.number, error.code)
+            skipped.append(order.number)
+            continue
+        db.session.commit()
+        cancelled.append(order.number)
+    return cancelled, skipped

@@ -1,0 +1,33 @@
+"""Forms for password reset and accepting a producer invitation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from accounts.service import MIN_PASSWORD_LENGTH
+
+from .forms import EMAIL_RE
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Regexp(EMAIL_RE)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+    )
+    confirm = PasswordField(
+        _l("Repeat password"), validators=[EqualTo("password", message=_l("Passwords differ."))]
+    )
+    submit = SubmitField(_l("Save password"))
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Join"))

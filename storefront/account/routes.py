@@ -1,0 +1,77 @@
+"""Sign in, register, sign out. The guest cart follows the buyer into the account."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from sqlalchemy import func, select
+
+from accounts.models import User
+from core.db import db
+from core.text import nfc
+from orders.cart import merge_guest_cart
+
+from ..access import access
+from ..cart.session import CART_TOKEN_KEY
+from ..i18n import LOCALE_SESSION_KEY
+from ..navigation import safe_next_path
+from . import bp
+from .forms import LoginForm, RegisterForm
+
+
+def _sign_in(user: User) -> None:
+    """Start a fresh session (no fixation), keeping only the cart and language, and merge carts."""
+    token = session.get(CART_TOKEN_KEY)
+    lang = session.get(LOCALE_SESSION_KEY)
+    session.clear()
+    if lang:
+        session[LOCALE_SESSION_KEY] = lang
+    login_user(user)
+    merge_guest_cart(token, user.id)
+    db.session.commit()
+
+
+def _find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+@bp.route("/account/login", methods=["GET", "POST"])
+@access("public")
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = _find_user(nfc(form.email.data))
+        if user is not None and user.is_active and user.check_password(form.password.data):
+            _sign_in(user)
+            flash(_("Welcome back!"), "success")
+            return redirect(safe_next_path(request.args.get("next")) or url_for("shop.home"))
+        flash(_("Wrong e-mail or password."), "error")
+    return render_template("account/login.html", form=form)
+
+
+@bp.route("/account/register", methods=["GET", "POST"])
+@access("public")
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        email = nfc(form.email.data).lower()
+        if _find_user(email) is not None:
+            flash(_("An account with this e-mail already exists."), "error")
+        else:
+            user = User(email=email, name=nfc(form.name.data))
+            user.set_password(form.password.data)
+            db.session.add(user)
+            db.session.flush()
+            _sign_in(user)
+            flash(_("Your account is ready."), "success")
+            return redirect(url_for("shop.home"))
+    return render_template("account/register.html", form=form)
+
+
+@bp.route("/account/logout", methods=["GET", "POST"])
+@access("public")
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("shop.home"))

@@ -1,0 +1,24 @@
+"""Admin forms (CSRF-protected)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+class ActionForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"))
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Confirm"))
+
+
+class ImportForm(FlaskForm):
+    csv_file = FileField(_l("Registry CSV file (UTF-8)"), validators=[FileRequired()])
+    dry_run = BooleanField(_l("Check only, do not save"))
+    submit = SubmitField(_l("Import"))

@@ -1,0 +1,7 @@
+"""The cart pages: view, add, change, remove."""
+
+from flask import Blueprint
+
+bp = Blueprint("cart", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,98 @@
+"""Cart views: validate → call orders.cart → flash → redirect."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from catalog.admin_units import all_provinces, province_by_code
+from core.clock import today_in_vietnam
+from core.db import db
+from orders.cart import add_item, change_quantity, remove_item, summarize_cart
+from orders.errors import OrdersError
+
+from ..access import access
+from ..errors import message_for
+from . import bp
+from .forms import AddToCartForm, ChangeQuantityForm, RemoveLineForm
+from .session import current_cart
+
+SHIP_TO_KEY = "ship_to"
+
+
+def _product_id(form) -> int | None:
+    raw = form.product_id.data or ""
+    return int(raw) if raw.isdigit() else None
+
+
+@bp.get("/cart")
+@access("public")
+def view():
+    ship_to = request.args.get("ship_to")
+    if ship_to is not None:
+        session[SHIP_TO_KEY] = ship_to if province_by_code(ship_to) else None
+    ship_to = session.get(SHIP_TO_KEY)
+    summary = summarize_cart(current_cart(), today_in_vietnam(), ship_to=ship_to)
+    return render_template(
+        "cart/view.html",
+        summary=summary,
+        provinces=all_provinces(),
+        ship_to=ship_to,
+        change_form=ChangeQuantityForm(),
+        remove_form=RemoveLineForm(),
+    )
+
+
+@bp.post("/cart/add")
+@access("public")
+def add():
+    form = AddToCartForm()
+    product_id = _product_id(form)
+    if not form.validate_on_submit() or product_id is None:
+        flash(_("Please choose a quantity between 1 and 99."), "error")
+        return redirect(request.referrer or url_for("cart.view"))
+    try:
+        line = add_item(
+            current_cart(create=True), product_id, form.quantity.data, today_in_vietnam()
+        )
+    except OrdersError as error:
+        db.session.rollback()
+        flash(message_for(error), "error")
+        return redirect(request.referrer or url_for("cart.view"))
+    db.session.commit()
+    if line.quantity < form.quantity.data:
+        flash(_("Only %(count)d left: your cart holds all of them.", count=line.quantity), "info")
+    else:
+        flash(_("Added to your cart."), "success")
+    return redirect(url_for("cart.view"))
+
+
+@bp.post("/cart/update")
+@access("public")
+def update():
+    form = ChangeQuantityForm()
+    product_id = _product_id(form)
+    cart = current_cart()
+    if cart is not None and product_id is not None and form.validate_on_submit():
+        try:
+            change_quantity(cart, product_id, form.quantity.data, today_in_vietnam())
+        except OrdersError as error:
+            db.session.rollback()
+            flash(message_for(error), "error")
+            return redirect(url_for("cart.view"))
+        db.session.commit()
+        flash(_("Cart updated."), "success")
+    return redirect(url_for("cart.view"))
+
+
+@bp.post("/cart/remove")
+@access("public")
+def remove():
+    form = RemoveLineForm()
+    product_id = _product_id(form)
+    cart = current_cart()
+    if cart is not None and product_id is not None and form.validate_on_submit():
+        remove_item(cart, product_id)
+        db.session.commit()
+        flash(_("Removed from your cart."), "success")
+    return redirect(url_for("cart.view"))

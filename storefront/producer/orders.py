@@ -1,0 +1,127 @@
+"""A producer's orders: its own parts only; pack, ship, confirm a transfer, cancel, packing slip."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core import clock
+from core.db import db
+from orders.enums import OrderStatus
+from orders.fulfilment import (
+    TO_PACK,
+    can_confirm_transfer,
+    cancel_part,
+    confirm_transfer,
+    count_parts_to_pack,
+    get_part_for_producer,
+    pack_part,
+    sales_this_month_vnd,
+    select_parts_for_producer,
+    ship_part,
+)
+
+from ..access import access, current_producer_id
+from . import bp
+from .forms import ActionForm, ReasonForm, ShipForm
+
+
+def dashboard_order_figures(producer_id: int, now: datetime) -> dict:
+    return {
+        "sales_this_month_vnd": sales_this_month_vnd(producer_id, now),
+        "parts_to_pack": count_parts_to_pack(producer_id),
+    }
+
+
+@bp.get("/orders")
+@access("producer")
+def orders():
+    producer_id = current_producer_id()
+    return render_template(
+        "producer/orders.html",
+        to_pack=db.session.scalars(select_parts_for_producer(producer_id, TO_PACK)).all(),
+        parts=db.session.scalars(select_parts_for_producer(producer_id).limit(200)).all(),
+    )
+
+
+@bp.get("/orders/<int:part_id>")
+@access("producer")
+def order_part(part_id: int):
+    part = get_part_for_producer(current_producer_id(), part_id)
+    return render_template(
+        "producer/order_part.html",
+        part=part,
+        action_form=ActionForm(),
+        ship_form=ShipForm(),
+        cancel_form=ReasonForm(),
+        can_confirm_transfer=can_confirm_transfer(part),
+        OrderStatus=OrderStatus,
+    )
+
+
+@bp.get("/orders/<int:part_id>/slip")
+@access("producer")
+def packing_slip(part_id: int):
+    part = get_part_for_producer(current_producer_id(), part_id)
+    return render_template("producer/packing_slip.html", part=part)
+
+
+def _done(part_id: int, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("producer.order_part", part_id=part_id))
+
+
+@bp.post("/orders/<int:part_id>/pack")
+@access("producer")
+def order_pack(part_id: int):
+    part = get_part_for_producer(current_producer_id(), part_id)
+    if ActionForm().validate_on_submit():
+        pack_part(part, actor_id=current_user.id, now=clock.utcnow())
+        return _done(part_id, _("Marked as packed."))
+    return redirect(url_for("producer.order_part", part_id=part_id))
+
+
+@bp.post("/orders/<int:part_id>/ship")
+@access("producer")
+def order_ship(part_id: int):
+    part = get_part_for_producer(current_producer_id(), part_id)
+    form = ShipForm()
+    if form.validate_on_submit():
+        ship_part(
+            part,
+            carrier=form.carrier.data,
+            tracking_code=form.tracking_code.data,
+            actor_id=current_user.id,
+            now=clock.utcnow(),
+        )
+        return _done(part_id, _("Marked as shipped."))
+    flash(_("Enter the carrier and the tracking code."), "error")
+    return redirect(url_for("producer.order_part", part_id=part_id))
+
+
+@bp.post("/orders/<int:part_id>/confirm-transfer")
+@access("producer")
+def order_confirm_transfer(part_id: int):
+    part = get_part_for_producer(current_producer_id(), part_id)
+    if ActionForm().validate_on_submit():
+        confirm_transfer(
+            part, actor_id=current_user.id, actor_email=current_user.email, now=clock.utcnow()
+        )
+        return _done(part_id, _("Payment confirmed."))
+    return redirect(url_for("producer.order_part", part_id=part_id))
+
+
+@bp.post("/orders/<int:part_id>/cancel")
+@access("producer")
+def order_cancel(part_id: int):
+    part = get_part_for_producer(current_producer_id(), part_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        cancel_part(part, reason=form.reason.data, actor_id=current_user.id, now=clock.utcnow())
+        return _done(part_id, _("Cancelled. The stock is back on the shelf."))
+    flash(_("Please give a reason."), "error")
+    return redirect(url_for("producer.order_part", part_id=part_id))

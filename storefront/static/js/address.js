@@ -1,0 +1,29 @@
+// Progressive enhancement for the address pickers: when the province changes, fetch its
+// communes as JSON and fill the commune list. Without JavaScript the "Show communes" button
+// reloads the form with the list filled on the server.
+(function () {
+  var script = document.currentScript;
+  var province = document.getElementById("province_code");
+  var commune = document.getElementById("commune_code");
+  if (!script || !province || !commune) return;
+  var urlTemplate = script.dataset.communesUrl;
+  document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+  province.addEventListener("change", function () {
+    commune.innerHTML = "";
+    var first = document.createElement("option");
+    first.value = "";
+    first.textContent = script.dataset.choose;
+    commune.appendChild(first);
+    if (!province.value) return;
+    fetch(urlTemplate.replace("/00.json", "/" + province.value + ".json"))
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (items) {
+        items.forEach(function (item) {
+          var option = document.createElement("option");
+          option.value = item.code;
+          option.textContent = item.name;
+          commune.appendChild(option);
+        });
+      });
+  });
+})();

@@ -1,0 +1,108 @@
+"""Producer text can never run in a buyer's browser: names, units and stories are rendered inert."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+PAYLOADS = [
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    '<a href="javascript:alert(1)">click</a>',
+    '<p style="background:url(javascript:alert(1))">css</p>',
+    '<div style="position:fixed;top:0;left:0;width:100%;height:100%">overlay</div>',
+    "<svg/onload=alert(1)>",
+    '<iframe src="https://evil.example"></iframe>',
+    '"><script>alert(2)</script>',
+]
+
+
+class _ActiveContentFinder(HTMLParser):
+    """Collects what a browser would run or obey: script-capable tags, event handlers,
+    javascript: URLs and inline styles (the layout itself uses none of them)."""
+
+    DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "base"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.DANGEROUS_TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag}[{name}]")
+            if name == "style":
+                self.found.append(f"{tag}[style]")
+            url = (value or "").strip().lower().replace("\t", "")
+            if name in ("href", "src", "action", "formaction") and url.startswith(
+                ("javascript:", "data:", "vbscript:")
+            ):
+                self.found.append(f"{tag}[{name}={url[:20]}]")
+
+
+def _dangerous_bits(html: str) -> list[str]:
+    finder = _ActiveContentFinder()
+    finder.feed(html)
+    return finder.found
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_in_names_and_stories_are_inert_on_every_shop_page(
+    client, make_producer, make_product, payload
+):
+    producer = make_producer(name=f"HTX {payload}", story=payload, slug="htx-xss")
+    product = make_product(
+        producer=producer,
+        name=f"Mắm {payload}",
+        name_en=f"Fish sauce {payload}",
+        unit=payload[:80],
+        story=f"Câu chuyện\n\n{payload}",
+        story_en=payload,
+        slug="mam-xss",
+    )
+    pages = {
+        "product": f"/products/{product.slug}",
+        "listing": "/products",
+        "home": "/",
+        "producer": f"/producers/{producer.slug}",
+        "province": "/provinces/vinh-long",
+        "product (en)": f"/products/{product.slug}?lang=en",
+    }
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        html = response.get_data(as_text=True)
+        assert _dangerous_bits(html) == [], (name, payload)
+    api = client.get(f"/api/products/{product.sku}")
+    assert api.headers["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_are_inert_in_the_portal_and_admin_pages(client, login_as, portal_world, payload):
+    from core.db import db
+
+    world = portal_world
+    product = world["product_a"]
+    product.name = f"Mắm {payload}"
+    product.story = payload
+    world["producer_a"].name = f"HTX {payload}"
+    db.session.commit()
+    login_as(world["member_a"])
+    for url in ["/producer/", "/producer/products", f"/producer/products/{product.id}"]:
+        html = client.get(url).get_data(as_text=True)
+        assert _dangerous_bits(html) == [], url
+    login_as(world["admin"])
+    for url in ["/admin/producers", "/admin/certificates?status=verified", "/admin/audit"]:
+        html = client.get(url).get_data(as_text=True)
+        assert _dangerous_bits(html) == [], url
+
+
+def test_markdown_formatting_survives_sanitising(client, make_product):
+    product = make_product(story="**Đậm** và [trang HTX](https://htx.example)", slug="mam-md")
+    html = client.get(f"/products/{product.slug}").get_data(as_text=True)
+    assert "<strong>Đậm</strong>" in html
+    assert 'href="https://htx.example"' in html and 'rel="nofollow noopener"' in html
