@@ -14,6 +14,7 @@ from catalog.for_sale import for_sale_certificate
 from core.clock import today_in_vietnam
 from search.query import SORTS, SearchFilters, SearchPage, highlight_segments
 
+from ..access import access
 from ..labels import group_label
 from ..navigation import public_url
 from . import bp
@@ -97,6 +98,7 @@ def _facets(page: SearchPage) -> dict[str, list[dict[str, Any]]]:
 
 
 @bp.get("/search")
+@access("public")
 def results():
     query, filters, page = _run_search()
     return render_template(
@@ -112,6 +114,7 @@ def results():
 
 
 @bp.get("/search/suggest")
+@access("public")
 def autocomplete():
     text = request.args.get("q", "")[:MAX_QUERY_LENGTH]
     suggestions = product_search().suggest(text, today_in_vietnam(), limit=8)
@@ -124,6 +127,7 @@ def autocomplete():
 
 
 @bp.get("/api/search")
+@access("public")
 def api_search():
     query, _filters, page = _run_search()
     today = today_in_vietnam()

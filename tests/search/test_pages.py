@@ -73,7 +73,9 @@ def test_header_search_box_points_to_search_and_autocomplete(client, built_index
     body = client.get("/").get_data(as_text=True)
     assert 'action="/search"' in body
     assert 'data-autocomplete="/search/suggest"' in body
-    assert "js/search.js" in body
+    # The layout carries no script; the search page loads the autocomplete enhancement.
+    assert "js/search.js" not in body
+    assert "js/search.js" in client.get("/search?q=dua").get_data(as_text=True)
 
 
 def test_autocomplete_returns_json_names_and_urls(client, built_index):
