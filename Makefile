@@ -28,6 +28,7 @@ i18n-update: $(STAMP) ## Re-extract strings and update the vi/en catalogs
 setup: install translations ## Install, compile translations, migrate, load demo catalog, build search index
 	$(FLASK) db upgrade
 	$(FLASK) catalog load-demo
+	$(FLASK) search reindex --if-needed
 
 run: setup ## Set everything up and serve the shop on http://127.0.0.1:5000
 	$(FLASK) run --host $(HOST) --port $(PORT)

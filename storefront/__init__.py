@@ -103,11 +103,13 @@ def _register_blueprints(app: Flask) -> None:
     from .orders import bp as orders_bp
     from .origin import bp as origin_bp
     from .producer import bp as producer_bp
+    from .search import bp as search_bp
     from .shop import bp as shop_bp
     from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(shop_bp)
     app.register_blueprint(origin_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
     csrf.exempt(api_bp)
     app.register_blueprint(cart_bp)

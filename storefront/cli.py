@@ -1,4 +1,4 @@
-"""Command-line tools registered on the app: `flask catalog …`."""
+"""Command-line tools registered on the app: `flask catalog …`, `flask search …`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -77,6 +77,43 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"admin account ready: {user.email}")
 
 
+search_cli = AppGroup("search", help="The search index.")
+
+
+@search_cli.command("reindex")
+@click.option(
+    "--if-needed", is_flag=True, help="Only when the index is missing, empty, outdated or corrupt."
+)
+def reindex_command(if_needed: bool) -> None:
+    """Rebuild the search index from the database (atomic swap; searches keep working)."""
+    from search.indexer import count_products, index_state, rebuild_index
+
+    index_dir = current_app.config["SEARCH_INDEX_DIR"]
+    if if_needed:
+        state = index_state(index_dir)
+        if state.value == "ok":
+            click.echo(f"search index is up to date ({index_dir})")
+            return
+        click.echo(f"search index is {state.value}: rebuilding")
+    with click.progressbar(length=count_products(), label="Indexing", file=sys.stderr) as bar:
+        count = rebuild_index(index_dir, progress=bar.update)
+    click.echo(f"indexed {count} products into {index_dir}")
+
+
+@search_cli.command("refresh-pending")
+def refresh_pending_command() -> None:
+    """Write product changes that were queued while the index was locked."""
+    from search.indexer import drain_pending, has_pending
+
+    index_dir = current_app.config["SEARCH_INDEX_DIR"]
+    if not has_pending(index_dir):
+        click.echo("nothing pending")
+        return
+    if not drain_pending(index_dir, timeout=30.0):
+        raise click.ClickException("the index stayed locked (or is missing); try again")
+    click.echo("pending changes written")
+
+
 def register_cli(app: Flask) -> None:
     from .orders_cli import register_orders_cli
     from .portal_cli import register_portal_cli
@@ -85,3 +122,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(accounts_cli)
     register_orders_cli(app)
     register_portal_cli(app)
+    app.cli.add_command(search_cli)

@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.fixtures.origin",
     "tests.fixtures.orders",
     "tests.fixtures.portal",
+    "tests.fixtures.search",
 ]
 
 

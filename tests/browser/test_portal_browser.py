@@ -18,7 +18,7 @@ def _sign_in(page, base: str, email: str) -> None:
     page.goto(base + "/account/login")
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form input[type=submit], form button[type=submit]").first.click()
+    page.locator("main form input[type=submit], main form button[type=submit]").first.click()
     page.wait_for_load_state()
 
 

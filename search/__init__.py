@@ -1,0 +1,1 @@
+"""Vietnamese full-text search over the catalog (Whoosh); the index is a rebuildable cache."""
