@@ -57,10 +57,33 @@ def _add_to_cart(page, base: str, product) -> None:
     page.wait_for_url(f"{base}/cart")
 
 
-def test_cash_on_delivery_order_from_two_producers(page, live_server, make_product, make_producer):
-    tea = make_product(producer=make_producer(name="HTX Chè Tân Cương"), price_vnd=150_000)
-    candy = make_product(producer=make_producer(name="HTX Kẹo dừa Bến Tre"), price_vnd=40_000)
-    _add_to_cart(page, live_server, tea)
+def test_search_then_cash_on_delivery_order_from_two_producers(
+    page, live_server, app, make_product, make_producer
+):
+    tea = make_product(
+        name="Chè búp Tân Cương",
+        name_en="Tan Cuong bud tea",
+        producer=make_producer(name="HTX Chè Tân Cương"),
+        price_vnd=150_000,
+    )
+    candy = make_product(
+        name="Kẹo dừa sữa",
+        name_en="Milk coconut candy",
+        producer=make_producer(name="HTX Kẹo dừa Bến Tre"),
+        price_vnd=40_000,
+    )
+    from search.indexer import rebuild_index
+
+    rebuild_index(app.config["SEARCH_INDEX_DIR"])
+
+    # Search the way phones type: no diacritics.
+    page.goto(live_server + "/")
+    page.locator("header input[type=search]").fill("che tan cuong")
+    page.locator("header form[role=search] button").click()
+    page.get_by_role("link", name="Tan Cuong bud tea").click()
+    page.wait_for_url(f"{live_server}/products/{tea.slug}")
+    page.get_by_role("button", name="Add to cart").click()
+    page.wait_for_url(f"{live_server}/cart")
     _add_to_cart(page, live_server, candy)
     assert page.locator(".cart-group").count() == 2
     _fill_checkout(page, live_server, "cod")
