@@ -33,6 +33,7 @@ from .errors import (
     OutOfStock,
     PaymentMethodUnavailable,
 )
+from .lifecycle import record_stock_change
 from .models import Cart, CartLine, Order, OrderCounter, OrderLine, OrderPart, Payment
 from .outbox import enqueue_order_email
 from .payments import PaymentProvider
@@ -237,6 +238,11 @@ def _build_order(
     )
     db.session.add(order)
     db.session.flush()
+    for part in order.parts:
+        for line in part.lines:
+            record_stock_change(
+                line.product_id, -line.quantity, part_id=part.id, actor_id=user_id, now=now
+            )
     enqueue_order_email(order, OutboxKind.ORDER_PLACED)
     db.session.execute(CartLine.__table__.delete().where(CartLine.cart_id == cart.id))
     db.session.flush()

@@ -12,7 +12,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from accounts.audit import record_audit
 from core.clock import VN_TZ
 from core.db import db
 from core.text import nfc
@@ -58,45 +57,36 @@ def get_part_for_producer(producer_id: int, part_id: int) -> OrderPart:
     return part
 
 
-def _audit(part: OrderPart, before: str, actor_id: int, now: datetime, **extra) -> None:
-    record_audit(
-        actor_id=actor_id,
-        action="order.status",
-        entity="order_part",
-        entity_id=part.id,
-        before={"status": before},
-        after={"status": part.status, "order": part.order.number, **extra},
-        now=now,
-    )
-
-
 def pack_part(part: OrderPart, *, actor_id: int, now: datetime) -> None:
-    before = part.status
-    transition_to(part, OrderStatus.PACKED, now=now)
-    _audit(part, before, actor_id, now)
+    transition_to(part, OrderStatus.PACKED, now=now, actor_id=actor_id)
     db.session.flush()
 
 
 def ship_part(
     part: OrderPart, *, carrier: str, tracking_code: str, actor_id: int, now: datetime
 ) -> None:
-    before = part.status
+    carrier, tracking_code = nfc(carrier).strip(), nfc(tracking_code).strip()
     transition_to(
         part,
         OrderStatus.SHIPPED,
         now=now,
-        carrier=nfc(carrier).strip(),
-        tracking_code=nfc(tracking_code).strip(),
+        carrier=carrier,
+        tracking_code=tracking_code,
+        actor_id=actor_id,
+        audit_details={"carrier": carrier, "tracking_code": tracking_code},
     )
-    _audit(part, before, actor_id, now, carrier=part.carrier, tracking_code=part.tracking_code)
     db.session.flush()
 
 
 def cancel_part(part: OrderPart, *, reason: str, actor_id: int, now: datetime) -> None:
     """Cancel this producer's part; its reserved stock goes back on the shelf."""
-    before = part.status
-    transition_to(part, OrderStatus.CANCELLED, now=now)
-    _audit(part, before, actor_id, now, reason=nfc(reason).strip()[:500])
+    transition_to(
+        part,
+        OrderStatus.CANCELLED,
+        now=now,
+        actor_id=actor_id,
+        audit_details={"reason": nfc(reason).strip()[:500]},
+    )
     db.session.flush()
 
 
@@ -114,9 +104,7 @@ def confirm_transfer(part: OrderPart, *, actor_id: int, actor_email: str, now: d
     """The money for this (single-producer) order is on the statement: mark it paid."""
     if not can_confirm_transfer(part):
         raise InvalidTransition(part_id=part.id, wanted=OrderStatus.PAID.value)
-    before = part.status
-    mark_bank_transfer_received(part.order, now=now, confirmed_by=actor_email)
-    _audit(part, before, actor_id, now)
+    mark_bank_transfer_received(part.order, now=now, confirmed_by=actor_email, actor_id=actor_id)
     db.session.flush()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from accounts.audit import record_audit
 from catalog.models import Product
 from core.db import db
 
@@ -38,11 +39,26 @@ def transition_to(
     carrier: str = "",
     tracking_code: str = "",
     notify: bool = True,
+    actor_id: int | None = None,
+    audit_details: Mapping[str, Any] | None = None,
 ) -> None:
-    """Move one producer part to `status` if ALLOWED_TRANSITIONS permits; queue the buyer's e-mail."""
+    """Move one producer part to `status` if ALLOWED_TRANSITIONS permits; queue the buyer's e-mail.
+
+    Every change leaves an audit entry; `actor_id` None means the shop itself (a webhook, an
+    expired reservation).
+    """
     current = part.status_enum
     if status not in ALLOWED_TRANSITIONS[current]:
         raise InvalidTransition(part_id=part.id, current=current.value, wanted=status.value)
+    record_audit(
+        actor_id=actor_id,
+        action="order.status",
+        entity="order_part",
+        entity_id=part.id,
+        before={"status": current.value},
+        after={"status": status.value, "order": part.order.number, **(audit_details or {})},
+        now=now,
+    )
     part.status = status.value
     part.status_changed_at = now
     if status == OrderStatus.SHIPPED:
@@ -72,23 +88,30 @@ def release_part_stock(part: OrderPart, *, now: datetime) -> bool:
             .values(stock=Product.stock + line.quantity)
             .execution_options(synchronize_session=False)
         )
+        record_stock_change(
+            line.product_id, +line.quantity, part_id=part.id, actor_id=None, now=now
+        )
     part.stock_released_at = now
     db.session.flush()
     return True
 
 
-def mark_order_paid(order: Order, *, now: datetime, notify: bool = True) -> None:
+def mark_order_paid(
+    order: Order, *, now: datetime, notify: bool = True, actor_id: int | None = None
+) -> None:
     """The order's money arrived: every part awaiting payment becomes paid."""
     order.paid_at = now
     for part in order.parts:
         if part.status_enum == OrderStatus.AWAITING_PAYMENT:
-            transition_to(part, OrderStatus.PAID, now=now, notify=False)
+            transition_to(part, OrderStatus.PAID, now=now, notify=False, actor_id=actor_id)
     if notify:
         enqueue_order_email(order, OutboxKind.ORDER_STATUS, status=OrderStatus.PAID.value)
     db.session.flush()
 
 
-def mark_bank_transfer_received(order: Order, *, now: datetime, confirmed_by: str) -> None:
+def mark_bank_transfer_received(
+    order: Order, *, now: datetime, confirmed_by: str, actor_id: int | None = None
+) -> None:
     """A producer or admin saw the transfer on the bank statement (a QR alone proves nothing)."""
     payment = next(
         (p for p in order.payments if p.status == PaymentStatus.PENDING.value),
@@ -98,7 +121,7 @@ def mark_bank_transfer_received(order: Order, *, now: datetime, confirmed_by: st
         raise InvalidTransition(order_id=order.id, wanted=OrderStatus.PAID.value)
     payment.status = PaymentStatus.SUCCEEDED.value
     payment.confirmed_by = confirmed_by
-    mark_order_paid(order, now=now)
+    mark_order_paid(order, now=now, actor_id=actor_id)
 
 
 def cancel_order_parts(order: Order, *, now: datetime, notify: bool = True) -> None:
@@ -118,6 +141,21 @@ def cancel_order_parts(order: Order, *, now: datetime, notify: bool = True) -> N
     if notify:
         enqueue_order_email(order, OutboxKind.ORDER_STATUS, status=OrderStatus.CANCELLED.value)
     db.session.flush()
+
+
+def record_stock_change(
+    product_id: int, delta: int, *, part_id: int | None, actor_id: int | None, now: datetime
+) -> None:
+    """Audit a stock change made by an order (reserved at checkout, returned on cancellation)."""
+    record_audit(
+        actor_id=actor_id,
+        action="product.stock",
+        entity="product",
+        entity_id=product_id,
+        before=None,
+        after={"delta": delta, "order_part": part_id},
+        now=now,
+    )
 
 
 def holds_stock(part: OrderPart) -> bool:

@@ -223,3 +223,36 @@ def test_cart_quantity_is_capped_by_stock(make_product, make_cart):
     cart = make_cart((product, 2))
     line = add_item(cart, product.id, 5, clock.today_in_vietnam())
     assert line.quantity == 3
+
+
+def test_every_stock_and_status_change_by_the_shop_is_audited(
+    app, make_product, make_cart, checkout_details, basic_providers
+):
+    """Checkout (stock taken), a webhook-style payment and a cancellation all leave entries."""
+    import secrets
+
+    from accounts.models import AuditEntry
+    from core import clock
+    from orders.checkout import place_order
+    from orders.lifecycle import cancel_order_parts
+
+    product = make_product(stock=6)
+    order = place_order(
+        make_cart((product, 2)),
+        checkout_details(),
+        secrets.token_urlsafe(16),
+        now=clock.utcnow(),
+        providers=basic_providers,
+    )
+    cancel_order_parts(order, now=clock.utcnow())
+    db.session.commit()
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    stock = [(e.entity_id, e.after["delta"]) for e in entries if e.action == "product.stock"]
+    assert stock == [(product.id, -2), (product.id, +2)]
+    statuses = [
+        (e.before["status"], e.after["status"], e.actor_id)
+        for e in entries
+        if e.action == "order.status"
+    ]
+    assert statuses[-1][1:] == ("cancelled", None)
+    assert db.session.get(type(product), product.id).stock == 6
