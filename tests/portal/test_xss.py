@@ -106,3 +106,34 @@ def test_markdown_formatting_survives_sanitising(client, make_product):
     html = client.get(f"/products/{product.slug}").get_data(as_text=True)
     assert "<strong>Đậm</strong>" in html
     assert 'href="https://htx.example"' in html and 'rel="nofollow noopener"' in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_are_inert_on_origin_and_search_pages(
+    client, app, make_producer, make_product, payload
+):
+    """These pages carry their own inline CSS/JS, so compare with a harmless product's page."""
+    from search.indexer import rebuild_index
+
+    harmless = make_product(
+        name="Mắm cá cơm", story="Câu chuyện.", producer=make_producer(story="Chuyện.")
+    )
+    hostile = make_product(
+        producer=make_producer(name=f"HTX {payload}", story=payload),
+        name=f"Mắm {payload}",
+        name_en=f"Fish sauce {payload}",
+        unit=payload[:80],
+        story=f"Câu chuyện\n\n{payload}",
+        story_en=payload,
+    )
+    rebuild_index(app.config["SEARCH_INDEX_DIR"])
+
+    def bits(url: str) -> list[str]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return _dangerous_bits(response.get_data(as_text=True))
+
+    assert bits(f"/o/{hostile.origin_code}") == bits(f"/o/{harmless.origin_code}")
+    search_page = bits("/search?q=mam")
+    assert "Mắm" in client.get("/search?q=mam").get_data(as_text=True)
+    assert [bit for bit in search_page if bit not in bits("/search?q=ca+com")] == []
