@@ -24,3 +24,14 @@ def test_search_facet_and_autocomplete(page, live_server, built_index):
     suggestion.click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Nước mắm Phú Quốc 40 độ đạm"
+
+
+def test_header_autocomplete_works_from_the_home_page(page, live_server, built_index):
+    page.goto(live_server + "/")
+    box = page.locator("header input[type=search]")
+    box.press_sequentially("keo d", delay=30)
+    suggestion = page.locator(".suggest-list a").first
+    assert suggestion.inner_text() == "Kẹo dừa sữa"
+    suggestion.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Kẹo dừa sữa"

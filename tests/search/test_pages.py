@@ -73,8 +73,8 @@ def test_header_search_box_points_to_search_and_autocomplete(client, built_index
     body = client.get("/").get_data(as_text=True)
     assert 'action="/search"' in body
     assert 'data-autocomplete="/search/suggest"' in body
-    # The layout carries no script; the search page loads the autocomplete enhancement.
-    assert "js/search.js" not in body
+    # Every page loads the small same-origin autocomplete enhancement (no inline script).
+    assert '<script src="/static/js/search.js" defer></script>' in body
     assert "js/search.js" in client.get("/search?q=dua").get_data(as_text=True)
 
 
