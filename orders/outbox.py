@@ -6,21 +6,15 @@ commit together, and `send_pending` retries failed messages on the next run.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from core.db import db
+from core.mail_queue import DeliveryReport, deliver_pending
 
 from .enums import OutboxKind
 from .models import Order, OrderPart, OutboxMessage
-
-log = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -49,38 +43,14 @@ def enqueue_order_email(
     return message
 
 
-@dataclass
-class SendReport:
-    sent: int = 0
-    failed: int = 0
-
-
 def send_pending(
     render: Callable[[OutboxMessage], RenderedEmail],
     deliver: Callable[[RenderedEmail], None],
     *,
     now: datetime,
     limit: int = 100,
-) -> SendReport:
+) -> DeliveryReport:
     """Render and deliver unsent messages, committing after each one (owns its transactions)."""
-    report = SendReport()
-    messages = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempt_count < MAX_ATTEMPTS)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    for message in messages:
-        message.attempt_count += 1
-        try:
-            deliver(render(message))
-        except Exception as error:  # any mail failure: keep the message for the next run
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            report.failed += 1
-            log.warning("outbox message %s not sent: %s", message.id, message.last_error)
-        else:
-            message.sent_at = now
-            message.last_error = ""
-            report.sent += 1
-        db.session.commit()
-    return report
+    return deliver_pending(
+        OutboxMessage, lambda message: deliver(render(message)), now=now, limit=limit
+    )
