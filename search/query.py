@@ -42,6 +42,7 @@ from core.db import db
 
 from .analysis import english_analyzer, fold, has_marks, joined_bigrams, syllables, tone_key
 from .indexer import drain_pending, has_pending, live_dir, open_index
+from .postings import PostingScores, UnsupportedQuery, score_query
 
 log = logging.getLogger(__name__)
 
@@ -591,6 +592,8 @@ class _ReaderState:
         self.index = open_index(index_dir)
         self.searcher = self.index.searcher(weighting=ranking_model())
         self.pids = self._load_pids()
+        self.postings = PostingScores(self.searcher)
+        self._for_sale_docs: tuple[ForSaleSnapshot, frozenset[int]] | None = None
 
     def _load_pids(self) -> list[int]:
         column = self.searcher.reader().column_reader("pid")
@@ -603,7 +606,19 @@ class _ReaderState:
         if not self.searcher.up_to_date():
             self.searcher = self.searcher.refresh()
             self.pids = self._load_pids()
+            self.postings = PostingScores(self.searcher)
+            self._for_sale_docs = None
         return self
+
+    def for_sale_docs(self, snapshot: ForSaleSnapshot) -> frozenset[int]:
+        """Docnums whose product is in `snapshot` (computed once per snapshot)."""
+        cached = self._for_sale_docs
+        if cached is not None and cached[0] is snapshot:
+            return cached[1]
+        rows = snapshot.rows
+        docs = frozenset(docnum for docnum, pid in enumerate(self.pids) if pid in rows)
+        self._for_sale_docs = (snapshot, docs)
+        return docs
 
     def close(self) -> None:
         try:
@@ -724,13 +739,18 @@ class ProductSearch:
     ) -> dict[int, float]:
         if query is NullQuery:
             return {}
-        # Every match is scored: facets and totals need them all, and Whoosh's top-k pruning
-        # does not apply to this query shape (measured: no gain, see docs/search.md).
-        results = state.searcher.search(query, limit=None)
+        # Every match is scored: facets and totals need them all. The scores are Whoosh's
+        # BM25F, combined from per-term score maps kept in memory (search/postings.py), only
+        # for documents for sale; a query shape it does not mirror goes through Whoosh.
+        try:
+            matched = score_query(query, state.postings, within=state.for_sale_docs(snapshot))
+        except UnsupportedQuery:
+            results = state.searcher.search(query, limit=None)
+            matched = {docnum: score for score, docnum in results.top_n}
         pids = state.pids
         rows = snapshot.rows
         scores: dict[int, float] = {}
-        for score, docnum in results.top_n:
+        for docnum, score in matched.items():
             row = rows.get(pids[docnum])
             if row is None:
                 continue  # not for sale today: never shown, never counted
