@@ -20,6 +20,7 @@ from bisect import insort_right
 from collections.abc import Callable, Collection
 
 from whoosh.query import And, AndMaybe, NullQuery, Or, Query, Term
+from whoosh.scoring import WeightLengthScorer
 
 # Above this many cached postings a searcher's cache starts over (bounded memory; at 20,000
 # products the name/place/producer fields hold about a million).
@@ -44,6 +45,7 @@ class PostingScores:
         self.max_postings = max_postings
         self._terms: dict[tuple[str, str], Scores] = {}
         self._docs: dict[tuple[str, str], frozenset[int]] = {}
+        self._field_lengths: dict[tuple[int, str], list[int]] = {}
         self._size = 0
 
     def docs(self, fieldname: str, text: str) -> frozenset[int]:
@@ -61,26 +63,65 @@ class PostingScores:
         found = self._terms.get(key)
         if found is not None:
             return found
-        found = {}
-        schema = self.searcher.schema
-        if fieldname in schema:
-            try:
-                btext = schema[fieldname].to_bytes(text)
-            except ValueError:
-                btext = None
-            if btext is not None and (fieldname, btext) in self.searcher.reader():
-                matcher = self.searcher.postings(fieldname, btext)
-                next_posting, is_active = matcher.next, matcher.is_active
-                current, score = matcher.id, matcher.score
-                while is_active():
-                    found[current()] = score()
-                    next_posting()
+        found = self._read(fieldname, text)
         if self._size + len(found) > self.max_postings:
             self._terms.clear()
             self._docs.clear()
             self._size = 0
         self._terms[key] = found
         self._size += len(found)
+        return found
+
+    def _read(self, fieldname: str, text: str) -> Scores:
+        schema = self.searcher.schema
+        if fieldname not in schema:
+            return {}
+        try:
+            btext = schema[fieldname].to_bytes(text)
+        except ValueError:
+            return {}
+        if (fieldname, btext) not in self.searcher.reader():
+            return {}
+        scorer = self.searcher.weighting.scorer(self.searcher, fieldname, btext)
+        if not isinstance(scorer, WeightLengthScorer):
+            return self._read_through_matcher(fieldname, btext)
+        # What the matcher's score() computes per posting — scorer._score(weight, field
+        # length), with the searcher's global idf and average length — without its per-call
+        # overhead (matcher → scorer → reader → column for every posting: 6 µs → 1 µs).
+        score_of = scorer._score
+        found: Scores = {}
+        for number, (leaf, offset) in enumerate(self.searcher.leaf_searchers()):
+            reader = leaf.reader()
+            if (fieldname, btext) not in reader:
+                continue
+            lengths = self._lengths(number, reader, fieldname)
+            matcher = reader.postings(fieldname, btext)  # skips deleted documents
+            next_posting, is_active = matcher.next, matcher.is_active
+            current, weight = matcher.id, matcher.weight
+            while is_active():
+                docnum = current()
+                found[docnum + offset] = score_of(weight(), lengths[docnum])
+                next_posting()
+        return found
+
+    def _lengths(self, leaf_number: int, reader, fieldname: str) -> list[int]:
+        """Every document's length of `fieldname` in one segment, as Whoosh's scorer sees it."""
+        key = (leaf_number, fieldname)
+        found = self._field_lengths.get(key)
+        if found is None:
+            count = reader.doc_count_all()
+            found = [reader.doc_field_length(docnum, fieldname, 1) or 1 for docnum in range(count)]
+            self._field_lengths[key] = found
+        return found
+
+    def _read_through_matcher(self, fieldname: str, btext: bytes) -> Scores:
+        found: Scores = {}
+        matcher = self.searcher.postings(fieldname, btext)
+        next_posting, is_active = matcher.next, matcher.is_active
+        current, score = matcher.id, matcher.score
+        while is_active():
+            found[current()] = score()
+            next_posting()
         return found
 
 
