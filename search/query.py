@@ -295,7 +295,13 @@ class _BestFieldMatcher(DisjunctionMaxMatcher):
 
 
 class BestField(DisjunctionMax):
-    """Matches any sub-query; scores the best-matching field plus a little of the others."""
+    """Matches any sub-query; scores the best-matching field.
+
+    Note: `tiebreak` does not reach the matchers. Whoosh 2.7.5's `make_weighted_tree` accepts
+    and drops keyword arguments, so every node is built with tiebreak 0: in effect the best
+    field alone counts. The relevance suite was measured that way, and `search/postings.py`
+    mirrors it (its tests compare with Whoosh's scores).
+    """
 
     def _matcher(self, subs, searcher, context):
         reader = searcher.reader()
@@ -607,6 +613,26 @@ class IndexUnusable(Exception):
     """The index is missing or unreadable; the caller falls back to the database."""
 
 
+class _ForSaleDocs:
+    """Docnums of the products for sale, their product ids, and each one's ranking nudge for
+    stars and stock (small: it only breaks near-ties)."""
+
+    def __init__(self, pids: list[int], snapshot: ForSaleSnapshot) -> None:
+        rows = snapshot.rows
+        self.pid_of: dict[int, int] = {}
+        self.boost_of: dict[int, float] = {}
+        for docnum, pid in enumerate(pids):
+            row = rows.get(pid)
+            if row is None:
+                continue  # not for sale today: never shown, never counted
+            boost = 1.0 + STAR_FACTOR * (row.stars - 3)
+            if row.in_stock:
+                boost *= IN_STOCK_FACTOR
+            self.pid_of[docnum] = pid
+            self.boost_of[docnum] = boost
+        self.docs = frozenset(self.pid_of)
+
+
 class _ReaderState:
     """One thread's open index: searcher plus docnum → product id."""
 
@@ -616,7 +642,7 @@ class _ReaderState:
         self.searcher = self.index.searcher(weighting=ranking_model())
         self.pids = self._load_pids()
         self.postings = PostingScores(self.searcher)
-        self._for_sale_docs: tuple[ForSaleSnapshot, tuple[frozenset[int], dict]] | None = None
+        self._for_sale_docs: tuple[ForSaleSnapshot, _ForSaleDocs] | None = None
 
     def _load_pids(self) -> list[int]:
         column = self.searcher.reader().column_reader("pid")
@@ -633,23 +659,12 @@ class _ReaderState:
             self._for_sale_docs = None
         return self
 
-    def for_sale_docs(self, snapshot: ForSaleSnapshot) -> tuple[frozenset[int], dict]:
-        """Docnums of products in `snapshot`, and docnum → (product id, ranking nudge for its
-        stars and stock); computed once per snapshot."""
+    def for_sale_docs(self, snapshot: ForSaleSnapshot) -> _ForSaleDocs:
+        """The documents of products in `snapshot` (computed once per snapshot)."""
         cached = self._for_sale_docs
         if cached is not None and cached[0] is snapshot:
             return cached[1]
-        rows = snapshot.rows
-        targets: dict[int, tuple[int, float]] = {}
-        for docnum, pid in enumerate(self.pids):
-            row = rows.get(pid)
-            if row is None:
-                continue  # not for sale today: never shown, never counted
-            boost = 1.0 + STAR_FACTOR * (row.stars - 3)
-            if row.in_stock:
-                boost *= IN_STOCK_FACTOR
-            targets[docnum] = (pid, boost)
-        found = (frozenset(targets), targets)
+        found = _ForSaleDocs(self.pids, snapshot)
         self._for_sale_docs = (snapshot, found)
         return found
 
@@ -783,18 +798,14 @@ class ProductSearch:
         # Every match is scored: facets and totals need them all. The scores are Whoosh's
         # BM25F, combined from per-term score maps kept in memory (search/postings.py), only
         # for documents for sale; a query shape it does not mirror goes through Whoosh.
-        docs, targets = state.for_sale_docs(snapshot)
+        for_sale = state.for_sale_docs(snapshot)
         try:
-            matched = score_query(query, state.postings, within=docs)
+            matched = score_query(query, state.postings, within=for_sale.docs)
         except UnsupportedQuery:
             results = state.searcher.search(query, limit=None)
-            matched = {docnum: score for score, docnum in results.top_n}
-        scores: dict[int, float] = {}
-        for docnum, score in matched.items():
-            target = targets.get(docnum)
-            if target is not None:
-                scores[target[0]] = score * target[1]
-        return scores
+            matched = {docnum: score for score, docnum in results.top_n if docnum in for_sale.docs}
+        pid_of, boost_of = for_sale.pid_of, for_sale.boost_of
+        return {pid_of[docnum]: score * boost_of[docnum] for docnum, score in matched.items()}
 
     def _database_hits(self, words: list[str], snapshot: ForSaleSnapshot) -> dict[int, float]:
         """Fallback without an index: every folded word in the name, English name or place."""
