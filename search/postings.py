@@ -184,7 +184,7 @@ class _Evaluation:
             return picked
         if isinstance(query, AndMaybe):
             required = self.scores(query.a, within)
-            extra = self.scores(query.b, within & self.docs(query.b))
+            extra = self.scores(query.b, within)
             return {
                 doc: score + extra[doc] if doc in extra else score
                 for doc, score in required.items()
@@ -224,10 +224,7 @@ class _Evaluation:
         # whoosh.util.make_weighted_tree: sort by weight (ties keep their order, as matchers
         # never compare "less" in a tuple), then repeatedly join the two lightest.
         items = sorted(
-            (
-                (weight(sub), n, self.scores(sub, within & self.docs(sub)))
-                for n, sub in enumerate(subs)
-            ),
+            ((weight(sub), n, self.scores(sub, within)) for n, sub in enumerate(subs)),
             key=lambda item: item[0],
         )
         weighted = [_Weighted(w, scores) for w, _, scores in items]
@@ -270,7 +267,10 @@ def _sum_both(a: Scores, b: Scores) -> Scores:
 
 
 def _sum_any(a: Scores, b: Scores) -> Scores:
-    # UnionMatcher: both on the document → a + b, else the one that is.
+    # UnionMatcher: both on the document → a + b, else the one that is. (Addition commutes
+    # exactly in floating point, so the smaller dict is the one walked.)
+    if len(b) > len(a):
+        a, b = b, a
     out = dict(a)
     for doc, score in b.items():
         out[doc] = out[doc] + score if doc in out else score
@@ -279,6 +279,8 @@ def _sum_any(a: Scores, b: Scores) -> Scores:
 
 def _best_of(a: Scores, b: Scores) -> Scores:
     # search.query._BestFieldMatcher with tiebreak 0: the higher score of the two.
+    if len(b) > len(a):
+        a, b = b, a
     out = dict(a)
     for doc, score in b.items():
         if doc not in out or score > out[doc]:
