@@ -4,8 +4,8 @@ Whoosh scores a query by walking a tree of pure-Python matchers, document by doc
 20–30 µs per matching document for our queries (a dozen term matchers per word). Yet each
 term's BM25F score in a document depends only on that term, that document and the searcher's
 global statistics, so for one searcher it never changes. `PostingScores` reads each
-(field, term) posting list once, through Whoosh's own matcher and scorer, into a dict
-docnum → score; `score_query` then combines those dicts with set operations (which documents
+(field, term) posting list once — Whoosh's stored weights and field lengths, put through the
+searcher's own `BM25FScorer._score` — into a dict docnum → score; `score_query` then combines those dicts with set operations (which documents
 match: C-level intersections and unions) and per-document arithmetic that mirrors the matcher
 tree Whoosh would build — the same weighted tree shapes (`estimate_size`), the same
 best-field rule, the same sums — so the scores are Whoosh's (tests compare them).
