@@ -42,6 +42,7 @@ from core.db import db
 
 from .analysis import english_analyzer, fold, has_marks, joined_bigrams, syllables, tone_key
 from .indexer import drain_pending, has_pending, live_dir, open_index
+from .postings import PostingScores, UnsupportedQuery, score_query
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,13 @@ class ForSaleSnapshot:
         self.rows = rows
         self._autocomplete: _AutocompleteIndex | None = None
         self._haystacks: dict[int, tuple[set[str], set[str]]] | None = None
+        self._facet_columns: _FacetColumns | None = None
+
+    def facet_columns(self) -> _FacetColumns:
+        """Per-product facet values and per-value product sets, for counting in C loops."""
+        if self._facet_columns is None:
+            self._facet_columns = _FacetColumns(self.rows)
+        return self._facet_columns
 
     @property
     def autocomplete(self) -> _AutocompleteIndex:
@@ -192,6 +200,22 @@ class ForSaleSnapshot:
                 for pid, row in self.rows.items()
             }
         return self._haystacks
+
+
+class _FacetColumns:
+    def __init__(self, rows: dict[int, ForSaleRow]) -> None:
+        self.values: dict[str, dict[int, str]] = {
+            "province": {pid: row.province_code for pid, row in rows.items()},
+            "group": {pid: row.group for pid, row in rows.items()},
+            "stars": {pid: str(row.stars) for pid, row in rows.items()},
+        }
+        self.members: dict[str, dict[str, frozenset[int]]] = {}
+        for facet, values in self.values.items():
+            grouped: dict[str, set[int]] = {}
+            for pid, value in values.items():
+                grouped.setdefault(value, set()).add(pid)
+            self.members[facet] = {value: frozenset(pids) for value, pids in grouped.items()}
+        self.price: dict[int, int] = {pid: row.price_vnd for pid, row in rows.items()}
 
 
 def _glued(folded_name: str) -> set[str]:
@@ -271,7 +295,13 @@ class _BestFieldMatcher(DisjunctionMaxMatcher):
 
 
 class BestField(DisjunctionMax):
-    """Matches any sub-query; scores the best-matching field plus a little of the others."""
+    """Matches any sub-query; scores the best-matching field.
+
+    Note: `tiebreak` does not reach the matchers. Whoosh 2.7.5's `make_weighted_tree` accepts
+    and drops keyword arguments, so every node is built with tiebreak 0: in effect the best
+    field alone counts. The relevance suite was measured that way, and `search/postings.py`
+    mirrors it (its tests compare with Whoosh's scores).
+    """
 
     def _matcher(self, subs, searcher, context):
         reader = searcher.reader()
@@ -583,6 +613,26 @@ class IndexUnusable(Exception):
     """The index is missing or unreadable; the caller falls back to the database."""
 
 
+class _ForSaleDocs:
+    """Docnums of the products for sale, their product ids, and each one's ranking nudge for
+    stars and stock (small: it only breaks near-ties)."""
+
+    def __init__(self, pids: list[int], snapshot: ForSaleSnapshot) -> None:
+        rows = snapshot.rows
+        self.pid_of: dict[int, int] = {}
+        self.boost_of: dict[int, float] = {}
+        for docnum, pid in enumerate(pids):
+            row = rows.get(pid)
+            if row is None:
+                continue  # not for sale today: never shown, never counted
+            boost = 1.0 + STAR_FACTOR * (row.stars - 3)
+            if row.in_stock:
+                boost *= IN_STOCK_FACTOR
+            self.pid_of[docnum] = pid
+            self.boost_of[docnum] = boost
+        self.docs = frozenset(self.pid_of)
+
+
 class _ReaderState:
     """One thread's open index: searcher plus docnum → product id."""
 
@@ -591,6 +641,8 @@ class _ReaderState:
         self.index = open_index(index_dir)
         self.searcher = self.index.searcher(weighting=ranking_model())
         self.pids = self._load_pids()
+        self.postings = PostingScores(self.searcher)
+        self._for_sale_docs: tuple[ForSaleSnapshot, _ForSaleDocs] | None = None
 
     def _load_pids(self) -> list[int]:
         column = self.searcher.reader().column_reader("pid")
@@ -603,7 +655,18 @@ class _ReaderState:
         if not self.searcher.up_to_date():
             self.searcher = self.searcher.refresh()
             self.pids = self._load_pids()
+            self.postings = PostingScores(self.searcher)
+            self._for_sale_docs = None
         return self
+
+    def for_sale_docs(self, snapshot: ForSaleSnapshot) -> _ForSaleDocs:
+        """The documents of products in `snapshot` (computed once per snapshot)."""
+        cached = self._for_sale_docs
+        if cached is not None and cached[0] is snapshot:
+            return cached[1]
+        found = _ForSaleDocs(self.pids, snapshot)
+        self._for_sale_docs = (snapshot, found)
+        return found
 
     def close(self) -> None:
         try:
@@ -703,15 +766,14 @@ class ProductSearch:
         # Tier 1: names, places, producers. Stories are long and full of common words, so
         # matching them makes broad queries score thousands of documents; they are searched
         # only when tier 1 finds few (measured in docs/search.md).
-        hits = self._run(state, build_query(words, reader=reader, stories=False), snapshot)
-        if len(hits) < STORY_TIER_BELOW:
-            hits = self._run(state, build_query(words, reader=reader), snapshot)
+        hits = self._tiered(state, words, snapshot)
         corrected: list[str] | None = None
         relaxed = False
         if not hits:
             candidate = correct_words(reader, words)
             if candidate:
-                hits = self._run(state, build_query(candidate, reader=reader), snapshot)
+                # The corrected words are searched like typed ones: stories only if needed.
+                hits = self._tiered(state, candidate, snapshot)
                 # Offer a correction only when it finds something.
                 corrected = candidate if hits else None
         if not hits and len(words) > 1:
@@ -719,26 +781,31 @@ class ProductSearch:
             relaxed = bool(hits)
         return hits, corrected, relaxed
 
+    def _tiered(
+        self, state: _ReaderState, words: list[str], snapshot: ForSaleSnapshot
+    ) -> dict[int, float]:
+        reader = state.searcher.reader()
+        hits = self._run(state, build_query(words, reader=reader, stories=False), snapshot)
+        if len(hits) < STORY_TIER_BELOW:
+            hits = self._run(state, build_query(words, reader=reader), snapshot)
+        return hits
+
     def _run(
         self, state: _ReaderState, query: Query, snapshot: ForSaleSnapshot
     ) -> dict[int, float]:
         if query is NullQuery:
             return {}
-        # Every match is scored: facets and totals need them all, and Whoosh's top-k pruning
-        # does not apply to this query shape (measured: no gain, see docs/search.md).
-        results = state.searcher.search(query, limit=None)
-        pids = state.pids
-        rows = snapshot.rows
-        scores: dict[int, float] = {}
-        for score, docnum in results.top_n:
-            row = rows.get(pids[docnum])
-            if row is None:
-                continue  # not for sale today: never shown, never counted
-            boost = 1.0 + STAR_FACTOR * (row.stars - 3)
-            if row.in_stock:
-                boost *= IN_STOCK_FACTOR
-            scores[row.product_id] = score * boost
-        return scores
+        # Every match is scored: facets and totals need them all. The scores are Whoosh's
+        # BM25F, combined from per-term score maps kept in memory (search/postings.py), only
+        # for documents for sale; a query shape it does not mirror goes through Whoosh.
+        for_sale = state.for_sale_docs(snapshot)
+        try:
+            matched = score_query(query, state.postings, within=for_sale.docs)
+        except UnsupportedQuery:
+            results = state.searcher.search(query, limit=None)
+            matched = {docnum: score for score, docnum in results.top_n if docnum in for_sale.docs}
+        pid_of, boost_of = for_sale.pid_of, for_sale.boost_of
+        return {pid_of[docnum]: score * boost_of[docnum] for docnum, score in matched.items()}
 
     def _database_hits(self, words: list[str], snapshot: ForSaleSnapshot) -> dict[int, float]:
         """Fallback without an index: every folded word in the name, English name or place."""
@@ -806,36 +873,6 @@ class ProductSearch:
         return self.snapshot(on).autocomplete.suggest(text, limit)
 
 
-def _has_filters(filters: SearchFilters) -> bool:
-    return bool(
-        filters.province_code
-        or filters.group
-        or filters.stars
-        or filters.min_price_vnd is not None
-        or filters.max_price_vnd is not None
-    )
-
-
-def _matches(row: ForSaleRow, filters: SearchFilters, skip: str | None = None) -> bool:
-    if skip != "province" and filters.province_code and row.province_code != filters.province_code:
-        return False
-    if skip != "group" and filters.group and row.group != filters.group:
-        return False
-    if skip != "stars" and filters.stars and row.stars != filters.stars:
-        return False
-    if filters.min_price_vnd is not None and row.price_vnd < filters.min_price_vnd:
-        return False
-    return filters.max_price_vnd is None or row.price_vnd <= filters.max_price_vnd
-
-
-def _facet_value(row: ForSaleRow, facet: str) -> str:
-    if facet == "province":
-        return row.province_code
-    if facet == "group":
-        return row.group
-    return str(row.stars)
-
-
 def _apply_filters_and_facets(
     hits: dict[int, float], snapshot: ForSaleSnapshot, filters: SearchFilters, result: SearchPage
 ) -> list[int]:
@@ -845,30 +882,51 @@ def _apply_filters_and_facets(
     exactly the total shown after choosing it.
     """
     rows = snapshot.rows
-    facets: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
-    kept: list[int] = []
-    if not _has_filters(filters):
-        # The common case, kept to C-level loops: broad queries have thousands of hits.
-        matched = [rows[pid] for pid in hits]
-        facets["province"] = Counter(row.province_code for row in matched)
-        facets["group"] = Counter(row.group for row in matched)
-        facets["stars"] = Counter(str(row.stars) for row in matched)
-        kept = list(hits)
-        hits_to_scan: dict[int, float] = {}
+    columns = snapshot.facet_columns()
+    # Set algebra over per-value product sets and C-level counting (map over dict lookups):
+    # broad queries have thousands of hits. Same rule as `_matches`: the price range always
+    # applies, each facet is counted with the *other* facet filters applied.
+    wanted = {
+        "province": filters.province_code or None,
+        "group": filters.group or None,
+        "stars": str(filters.stars) if filters.stars else None,
+    }
+    passing = {
+        facet: columns.members[facet].get(value, frozenset())
+        for facet, value in wanted.items()
+        if value is not None
+    }
+    lowest, highest = filters.min_price_vnd, filters.max_price_vnd
+    base: Iterable[int]
+    if lowest is None and highest is None:
+        base = hits.keys()
     else:
-        hits_to_scan = hits
-    for pid in hits_to_scan:
-        row = rows[pid]
-        if _matches(row, filters):
-            kept.append(pid)
-            for facet in FACETS:
-                facets[facet][_facet_value(row, facet)] += 1
-        else:
-            for facet in FACETS:
-                if _matches(row, filters, skip=facet):
-                    facets[facet][_facet_value(row, facet)] += 1
+        price = columns.price
+        base = {
+            pid
+            for pid in hits
+            if (lowest is None or price[pid] >= lowest)
+            and (highest is None or price[pid] <= highest)
+        }
+
+    def restricted(skip: str | None = None) -> Iterable[int]:
+        out = base
+        for facet, members in passing.items():
+            if facet != skip:
+                out = members.intersection(out)
+        return out
+
+    kept = list(restricted())
+    facets = {
+        facet: Counter(map(columns.values[facet].__getitem__, restricted(facet)))
+        for facet in FACETS
+    }
     result.total = len(kept)
-    result.facets = {facet: dict(counter.most_common()) for facet, counter in facets.items()}
+    # Most frequent first; equal counts by value, so the order does not depend on hit order.
+    result.facets = {
+        facet: dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+        for facet, counter in facets.items()
+    }
     sort = filters.sort if filters.sort in SORTS else "relevance"
     if sort == "price_asc":
         kept.sort(key=lambda pid: (rows[pid].price_vnd, -hits[pid], pid))
