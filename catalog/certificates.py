@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 
 from .enums import CertificateStatus
-from .for_sale import for_sale_certificate, valid_certificate_clause  # noqa: F401
+from .for_sale import certificate_is_valid, for_sale_certificate
 from .models import Certificate, Product
 
 
@@ -21,7 +21,12 @@ class CertificateState(StrEnum):
 
 
 def certificate_state(cert: Certificate, on: date) -> CertificateState:
-    """Spell out the state of one certificate on `on` (for product and origin pages)."""
+    """Spell out the state of one certificate on `on` (for product and origin pages).
+
+    Validity itself is the for-sale rule's call; the rest only explains why it is not valid.
+    """
+    if certificate_is_valid(cert, on):
+        return CertificateState.VALID
     if cert.status == CertificateStatus.REVOKED.value:
         return CertificateState.REVOKED
     if cert.status == CertificateStatus.PENDING.value:
@@ -32,9 +37,7 @@ def certificate_state(cert: Certificate, on: date) -> CertificateState:
         return CertificateState.NOT_OCOP
     if on < cert.issued_on:
         return CertificateState.NOT_YET_VALID
-    if on > cert.expires_on:
-        return CertificateState.EXPIRED
-    return CertificateState.VALID
+    return CertificateState.EXPIRED
 
 
 def display_certificate(product: Product, on: date) -> Certificate | None:

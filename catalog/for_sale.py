@@ -49,9 +49,9 @@ def _producer_active(producer: Any) -> Any:
     return producer.is_active == True  # noqa: E712
 
 
-def valid_certificate_clause(on: date) -> ColumnElement[bool]:
-    """SQL: the certificate row counts towards sale on `on`."""
-    return _certificate_valid(Certificate, on)
+def certificate_is_valid(cert: Certificate, on: date) -> bool:
+    """A loaded certificate counts towards sale on `on` (verified, 3–5 stars, dates cover `on`)."""
+    return bool(_certificate_valid(cert, on))
 
 
 @lru_cache(maxsize=16)

@@ -8,7 +8,7 @@ from flask import current_app, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from catalog.admin_units import all_provinces, province_by_code, province_by_slug
+from catalog.admin_units import all_provinces, province_by_code
 from catalog.enums import ProductGroup
 from catalog.for_sale import for_sale_certificate
 from core.clock import today_in_vietnam
@@ -17,6 +17,7 @@ from search.query import SORTS, SearchFilters, SearchPage, highlight_segments
 from ..access import access
 from ..labels import group_label
 from ..navigation import public_url
+from ..shop.filters import common_filter_args
 from . import bp
 from .service import init_search, product_search
 
@@ -28,32 +29,15 @@ def _attach_service(state) -> None:
     init_search(state.app)
 
 
-def _int_or_none(value: str | None, low: int = 0, high: int = 10**12) -> int | None:
-    if value is None or not value.strip().isdigit():
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
-
-
-def _province_code(value: str) -> str | None:
-    if not value:
-        return None
-    unit = province_by_slug(value) or province_by_code(value)
-    return unit.code if unit else None
-
-
 def search_filters_from_args(args: MultiDict, per_page: int) -> SearchFilters:
     """Query-string arguments → SearchFilters; invalid values are ignored, not errors."""
-    group = args.get("group", "")
+    common = common_filter_args(args)
+    group = common.pop("group")
     sort = args.get("sort", "relevance")
     return SearchFilters(
-        province_code=_province_code(args.get("province", "")),
-        group=group if group in ProductGroup._value2member_map_ else None,
-        stars=_int_or_none(args.get("stars"), 3, 5),
-        min_price_vnd=_int_or_none(args.get("min_price")),
-        max_price_vnd=_int_or_none(args.get("max_price")),
+        **common,
+        group=group.value if group else None,
         sort=sort if sort in SORTS else "relevance",
-        page=_int_or_none(args.get("page"), 1, 100_000) or 1,
         per_page=per_page,
     )
 
