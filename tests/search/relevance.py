@@ -208,25 +208,38 @@ class Scores:
     count: int
 
 
+Row = tuple[float, float, float]  # nDCG@10, Recall@10, reciprocal rank of one query
+
+
+def score_query(ranked: list[str], grades: dict[str, int]) -> Row:
+    """The three metrics of one ranked list of SKUs ("OCOP-" prefix already removed)."""
+    return (
+        ndcg_at_10(ranked, grades),
+        recall_at_10(ranked, grades),
+        reciprocal_rank(ranked, grades),
+    )
+
+
+def mean_scores(rows_by_class: dict[str, list[Row]]) -> dict[str, Scores]:
+    """Per-class means, plus "ALL" over every row."""
+    every = [row for rows in rows_by_class.values() for row in rows]
+    groups = {**rows_by_class, "ALL": every} if every else dict(rows_by_class)
+    return {
+        name: Scores(*(sum(col) / len(rows) for col in zip(*rows, strict=True)), len(rows))
+        for name, rows in groups.items()
+    }
+
+
 def evaluate(search_skus: Callable[[str], list[str]]) -> tuple[dict[str, Scores], dict[str, float]]:
     """Run every judged query; return per-class and overall means, plus per-query nDCG."""
-    per_class: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    per_class: dict[str, list[Row]] = defaultdict(list)
     per_query: dict[str, float] = {}
     for judged in QUERIES:
         ranked = [sku.removeprefix("OCOP-") for sku in search_skus(judged.query)]
-        row = (
-            ndcg_at_10(ranked, judged.grades),
-            recall_at_10(ranked, judged.grades),
-            reciprocal_rank(ranked, judged.grades),
-        )
+        row = score_query(ranked, judged.grades)
         per_class[judged.query_class].append(row)
-        per_class["ALL"].append(row)
         per_query[f"{judged.query_class}: {judged.query}"] = row[0]
-    means = {
-        name: Scores(*(sum(col) / len(rows) for col in zip(*rows, strict=True)), len(rows))
-        for name, rows in per_class.items()
-    }
-    return means, per_query
+    return mean_scores(per_class), per_query
 
 
 def format_table(means: dict[str, Scores]) -> str:
