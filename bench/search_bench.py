@@ -335,7 +335,8 @@ def _dir_size_mb(path: str) -> float:
 def bench_whoosh(app, queries, prefixes) -> dict:
     from core.clock import today_in_vietnam
     from search.indexer import rebuild_index
-    from search.query import ProductSearch, SearchFilters, load_for_sale_snapshot
+    from search.query import ProductSearch, SearchFilters
+    from search.snapshot import load_for_sale_snapshot
 
     index_dir = app.config["SEARCH_INDEX_DIR"]
     started = time.perf_counter()
@@ -403,7 +404,7 @@ def bench_fts5(db_path: str, queries, prefixes) -> dict:
 
     from core.clock import today_in_vietnam
     from search.analysis import fold, syllables
-    from search.query import load_for_sale_snapshot
+    from search.snapshot import load_for_sale_snapshot
 
     today = today_in_vietnam()
     conn = sqlite3.connect(db_path)

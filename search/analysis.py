@@ -80,6 +80,18 @@ def joined_bigrams(folded_syllables: list[str]) -> list[str]:
     return [a + b for a, b in zip(folded_syllables, folded_syllables[1:], strict=False)]
 
 
+def glued_bigrams(folded_text: str) -> set[str]:
+    """The glued bigrams of a folded text ('keo dua sua' → {'keodua', 'duasua'})."""
+    return set(joined_bigrams(syllables(folded_text)))
+
+
+def english_stems(word: str) -> list[str]:
+    """The English stems of one ASCII word ('sauces' → ['sauc']); none for a Vietnamese word."""
+    if not word.isascii():
+        return []
+    return [token.text for token in _ENGLISH(word)]
+
+
 # --- Whoosh components -----------------------------------------------------------------------
 
 
@@ -174,3 +186,6 @@ def joined_analyzer():
 def english_analyzer():
     """English names and stories: Whoosh's stemming analyzer (tourists type 'fish sauce')."""
     return StemmingAnalyzer()
+
+
+_ENGLISH = english_analyzer()

@@ -12,7 +12,9 @@ from catalog.admin_units import all_provinces, province_by_code
 from catalog.enums import ProductGroup
 from catalog.for_sale import for_sale_certificate
 from core.clock import today_in_vietnam
-from search.query import SORTS, SearchFilters, SearchPage, highlight_segments
+from search.highlight import highlight_segments
+from search.query import SearchFilters, SearchPage
+from search.snapshot import SORTS
 
 from ..access import access
 from ..labels import group_label

@@ -14,7 +14,7 @@ from core.db import db
 from search.analysis import syllables
 from search.indexer import open_index, rebuild_index, refresh_products
 from search.postings import PostingScores, UnsupportedQuery, score_query
-from search.query import build_query, ranking_model
+from search.ranking import build_query, ranking_model
 from storefront import create_app
 
 from .relevance import DEMO_CSV, QUERIES
