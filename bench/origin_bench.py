@@ -25,7 +25,7 @@ from config import TestingConfig
 from core.clock import today_in_vietnam
 from core.db import db
 from storefront import create_app
-from storefront.origin.qr import qr_matrix, qr_png, qr_svg
+from storefront.common.qr import qr_matrix, qr_png, qr_svg
 
 
 def _timed(fn, repeat: int) -> float:

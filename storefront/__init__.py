@@ -54,6 +54,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_portal_security(app)
 
+    from .common.search_service import init_search
+
+    init_search(app)
+
     from .cli import register_cli
 
     register_cli(app)

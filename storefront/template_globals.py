@@ -12,11 +12,13 @@ from core.clock import today_in_vietnam
 from core.richtext import render_story
 from core.text import fold
 
-from .labels import (
+from .common.labels import (
     CERTIFICATE_STATE_LABELS,
     ISSUER_LEVEL_LABELS,
     SORT_LABELS,
     group_label,
+    order_status_label,
+    payment_method_label,
     producer_kind_label,
 )
 
@@ -61,6 +63,8 @@ def init_template_globals(app: Flask) -> None:
         story_html=story_html,
         origin_code=origin_code,
         sort_labels=SORT_LABELS,
+        order_status_label=order_status_label,
+        payment_method_label=payment_method_label,
     )
 
     @app.context_processor

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+from ..common.forms import EMAIL_RE
 
 
 class LoginForm(FlaskForm):

@@ -23,8 +23,8 @@ from accounts.service import (
 from core.db import db
 
 from ..access import access
+from ..common.urls import public_url
 from ..errors import message_for
-from ..navigation import public_url
 from . import bp
 from .recovery_forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm
 from .routes import _sign_in

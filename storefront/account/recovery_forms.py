@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from accounts.service import MIN_PASSWORD_LENGTH
 
-from .forms import EMAIL_RE
+from ..common.forms import EMAIL_RE
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -13,9 +13,9 @@ from core.text import nfc
 from orders.cart import merge_guest_cart
 
 from ..access import access
-from ..cart.session import CART_TOKEN_KEY
+from ..common.urls import safe_next_path
+from ..common.visitor import CART_TOKEN_KEY
 from ..i18n import LOCALE_SESSION_KEY
-from ..navigation import safe_next_path
 from . import bp
 from .forms import LoginForm, RegisterForm
 

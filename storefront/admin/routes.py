@@ -30,10 +30,11 @@ from core import clock
 from core.db import db
 
 from ..access import access
-from ..indexing import after_products_changed
-from ..producer.routes import send_scan
+from ..common.forms import ActionForm, ReasonForm
+from ..common.indexing import after_products_changed
+from ..common.private_files import send_certificate_scan
 from . import bp
-from .forms import ActionForm, ImportForm, ReasonForm
+from .forms import ImportForm
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 AUDIT_PAGE_SIZE = 100
@@ -159,7 +160,7 @@ def certificate_scan(certificate_id: int):
     certificate = get_certificate(certificate_id)
     if not certificate.scan_path:
         return render_template("errors/404.html"), 404
-    return send_scan(certificate)
+    return send_certificate_scan(certificate)
 
 
 def _certificate_done(certificate, message: str):

@@ -8,7 +8,7 @@ from catalog.queries import get_product_by_sku, list_products_for_sale
 from core.clock import today_in_vietnam
 
 from ..access import access
-from ..shop.filters import catalog_filter_from_args
+from ..common.listing_args import catalog_filter_from_args
 from . import bp
 from .serializers import product_json
 

@@ -12,8 +12,7 @@ from catalog.certificates import certificate_state, display_certificate
 from catalog.for_sale import for_sale_certificate, product_is_for_sale
 from catalog.models import Certificate, Product
 
-from ..navigation import public_url
-from ..origin.links import origin_url
+from ..common.urls import origin_url, public_url
 
 
 def certificate_json(cert: Certificate | None, today: date) -> dict[str, Any] | None:

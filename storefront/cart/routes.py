@@ -12,10 +12,10 @@ from orders.cart import add_item, change_quantity, remove_item, summarize_cart
 from orders.errors import OrdersError
 
 from ..access import access
+from ..common.visitor import current_cart
 from ..errors import message_for
 from . import bp
 from .forms import AddToCartForm, ChangeQuantityForm, RemoveLineForm
-from .session import current_cart
 
 SHIP_TO_KEY = "ship_to"
 

@@ -26,9 +26,9 @@ from core.clock import today_in_vietnam
 from core.db import db
 
 from ..access import access
+from ..common.qr import qr_png, qr_svg
+from ..common.urls import origin_url
 from . import bp
-from .links import origin_url
-from .qr import qr_png, qr_svg
 from .serializers import origin_json
 
 # QR images never change for a code unless PUBLIC_BASE_URL does; the ETag covers that case.

@@ -13,8 +13,7 @@ from catalog.for_sale import product_is_for_sale
 from catalog.models import Batch, Certificate
 from catalog.traceability import OriginTarget
 
-from ..navigation import public_url
-from .links import origin_url
+from ..common.urls import origin_url, public_url
 
 SCHEMA = "ocop-origin/1"
 

@@ -25,8 +25,9 @@ from orders.fulfilment import (
 )
 
 from ..access import access, current_producer_id
+from ..common.forms import ActionForm, ReasonForm
 from . import bp
-from .forms import ActionForm, ReasonForm, ShipForm
+from .forms import ShipForm
 
 
 def dashboard_order_figures(producer_id: int, now: datetime) -> dict:

@@ -9,15 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from flask import (
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_from_directory,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -52,11 +44,13 @@ from core import clock
 from core.db import db
 
 from ..access import access, current_producer_id
+from ..common.forms import ActionForm
+from ..common.indexing import after_products_changed
+from ..common.private_files import send_certificate_scan
+from ..common.urls import public_url
 from ..errors import message_for
-from ..indexing import after_products_changed
-from ..navigation import public_url
 from . import bp
-from .forms import ActionForm, ApplicationForm, CertificateForm, InviteForm, PhotoForm, ProductForm
+from .forms import ApplicationForm, CertificateForm, InviteForm, PhotoForm, ProductForm
 
 
 def upload_limits() -> UploadLimits:
@@ -295,27 +289,13 @@ def certificate_new(product_id: int):
     return render_template("producer/certificate_form.html", form=form, product=product), status
 
 
-def send_scan(certificate):
-    """Serve a certificate scan privately: never cached, never sniffed, never run as a page."""
-    response = send_from_directory(
-        current_app.config["CERTIFICATE_SCAN_ROOT"],
-        certificate.scan_path,
-        mimetype=certificate.scan_media_type or "application/octet-stream",
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
-
-
 @bp.get("/certificates/<int:certificate_id>/scan")
 @access("producer")
 def certificate_scan(certificate_id: int):
     certificate = get_certificate_for_producer(current_producer_id(), certificate_id)
     if not certificate.scan_path:
         return render_template("errors/404.html"), 404
-    return send_scan(certificate)
+    return send_certificate_scan(certificate)
 
 
 # --- members ----------------------------------------------------------------------------------

@@ -17,18 +17,13 @@ from search.query import SearchFilters, SearchPage
 from search.snapshot import SORTS
 
 from ..access import access
-from ..labels import group_label
-from ..navigation import public_url
-from ..shop.filters import common_filter_args
+from ..common.labels import group_label
+from ..common.listing_args import common_filter_args
+from ..common.search_service import product_search
+from ..common.urls import public_url
 from . import bp
-from .service import init_search, product_search
 
 MAX_QUERY_LENGTH = 200
-
-
-@bp.record_once
-def _attach_service(state) -> None:
-    init_search(state.app)
 
 
 def search_filters_from_args(args: MultiDict, per_page: int) -> SearchFilters:

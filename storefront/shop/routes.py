@@ -33,11 +33,11 @@ from catalog.queries import (
 from core.clock import today_in_vietnam
 
 from ..access import access
+from ..common.listing_args import catalog_filter_from_args
+from ..common.urls import safe_next_path
 from ..i18n import LOCALE_SESSION_KEY, current_locale
-from ..navigation import safe_next_path
 from ..page_cache import cached_catalog_fragment, cached_catalog_value
 from . import bp
-from .filters import catalog_filter_from_args
 
 
 def _request_args_key() -> tuple:

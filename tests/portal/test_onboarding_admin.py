@@ -167,10 +167,10 @@ def test_renewed_certificate_gets_no_reminder(runner, portal_world, make_certifi
 
 def test_mail_send_delivers_queued_messages_once(runner, app, monkeypatch):
     from accounts.mail import enqueue_mail
-    from storefront import portal_cli
+    from storefront.cli import mail
 
     sent = []
-    monkeypatch.setattr(portal_cli, "smtp_send", lambda to, subject, body: sent.append(to))
+    monkeypatch.setattr(mail, "smtp_deliver", lambda email: sent.append(email.to_address))
     enqueue_mail(kind="x", to_address="a@example.vn", subject="s", body_text="b")
     db.session.commit()
     assert "sent 1" in runner.invoke(args=["mail", "send"]).output

@@ -122,7 +122,7 @@ def test_login_merges_the_guest_cart_and_shows_history(client, make_product):
 
 
 def test_outbox_sends_once_and_keeps_failures_for_later(app, make_product, make_order):
-    from storefront.orders_cli import render_outbox_message
+    from storefront.cli.mail import render_outbox_message
 
     make_order((make_product(), 1))
     sent: list = []

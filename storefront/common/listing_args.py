@@ -1,4 +1,6 @@
-"""Listing and search filters from query-string arguments (invalid values are ignored, not errors)."""
+"""Listing and search filters from query-string arguments (invalid values are ignored, not errors).
+
+Used by the shop pages, the search page and the JSON API alike."""
 
 from __future__ import annotations
 

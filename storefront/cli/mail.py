@@ -1,4 +1,4 @@
-"""Command-line tools for orders: `flask outbox send`, `flask orders expire-reservations`."""
+"""`flask mail send` (account and producer e-mails) and `flask outbox send` (order e-mails)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,14 @@ from flask import current_app, render_template
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from accounts.mail import send_pending_mail
 from core import clock
 from core.db import db
-from orders.lifecycle import expire_reservations
 from orders.models import Order, OrderPart, OutboxMessage
 from orders.outbox import RenderedEmail, send_pending
 
-from .checkout.providers import payment_providers
-
-outbox_cli = AppGroup("outbox", help="Send the e-mails waiting in the outbox.")
-orders_cli = AppGroup("orders", help="Order housekeeping.")
+group = AppGroup("mail", help="Account and producer e-mails.")
+outbox_group = AppGroup("outbox", help="Send the e-mails waiting in the outbox.")
 
 
 def render_outbox_message(message: OutboxMessage) -> RenderedEmail:
@@ -45,23 +43,21 @@ def smtp_deliver(email: RenderedEmail) -> None:
         smtp.send_message(mail)
 
 
-@outbox_cli.command("send")
+@outbox_group.command("send")
 @click.option("--limit", default=100, show_default=True, help="At most this many messages.")
-def send_command(limit: int) -> None:
+def send_outbox_command(limit: int) -> None:
     """Send pending e-mails by SMTP (MAIL_SERVER, MAIL_PORT, MAIL_FROM); failures are retried later."""
     report = send_pending(render_outbox_message, smtp_deliver, now=clock.utcnow(), limit=limit)
     click.echo(f"sent {report.sent}, failed {report.failed}")
 
 
-@orders_cli.command("expire-reservations")
-def expire_command() -> None:
-    """Cancel unpaid card orders whose reservation ran out and put their stock back."""
-    cancelled, skipped = expire_reservations(now=clock.utcnow(), providers=payment_providers())
-    click.echo(f"cancelled {len(cancelled)}, skipped {len(skipped)}")
-    for number in skipped:
-        click.echo(f"skipped {number}: the payment could not be closed", err=True)
-
-
-def register_orders_cli(app) -> None:
-    app.cli.add_command(outbox_cli)
-    app.cli.add_command(orders_cli)
+@group.command("send")
+@click.option("--limit", default=100, show_default=True, help="At most this many messages.")
+def send_command(limit: int) -> None:
+    """Send queued account/producer e-mails by SMTP; failures are retried on the next run."""
+    report = send_pending_mail(
+        lambda to, subject, body: smtp_deliver(RenderedEmail(to, subject, body)),
+        now=clock.utcnow(),
+        limit=limit,
+    )
+    click.echo(f"sent {report.sent}, failed {report.failed}")

@@ -1,8 +1,8 @@
 """Printable sheets of QR stamps (A4, N stamps) for one product or one batch.
 
-Not routed here on purpose: printing stamps is a producer's act, so the producer portal mounts
-`stamp_sheet_view` behind its login (and checks the producer owns the product). Until then the
-`flask origin stamps` command renders the same page to a file.
+Not routed by the origin pages on purpose: printing stamps is a producer's act, so the producer
+portal mounts `stamp_sheet_view` behind its login (and checks the producer owns the product).
+Until then the `flask origin stamps` command renders the same page to a file.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from catalog.origin import format_origin_code
 from catalog.traceability import OriginTarget, find_product_by_sku_or_code
 from core.clock import today_in_vietnam
 
-from .links import origin_url
 from .qr import qr_matrix, qr_svg_path
+from .urls import origin_url
 
 STAMPS_PER_PAGE = 24  # 4 columns × 6 rows of 46 × 44 mm on A4
 DEFAULT_STAMP_COUNT = STAMPS_PER_PAGE

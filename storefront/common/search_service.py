@@ -15,7 +15,7 @@ EXTENSION_KEY = "product_search"
 
 
 def init_search(app: Flask) -> None:
-    """Attach the search service to the app (called by the blueprint on registration)."""
+    """Attach the search service to the app (called by the app factory)."""
     if EXTENSION_KEY in app.extensions:
         return
     rebuilder = _BackgroundRebuild(app)

@@ -1,15 +1,23 @@
-"""Payment providers built once per app from config (tests may replace them in app.extensions)."""
+"""Payment providers built once per app from config (tests may replace them in app.extensions),
+and sending a buyer to the card processor's page."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
 
+from core import clock
+from core.db import db
 from orders.enums import PaymentMethod
+from orders.errors import PaymentProviderError
+from orders.models import Order
 from orders.payments import BankTransfer, CashOnDelivery, PayAtCounter, PaymentProvider
 from orders.payments.stripe_gateway import StripeCheckout, make_stripe_client
+
+from .urls import public_url
 
 EXTENSION_KEY = "payment_providers"
 # What the web checkout offers (pay-at-counter is for kiosks).
@@ -49,3 +57,26 @@ def payment_providers() -> dict[PaymentMethod, PaymentProvider]:
 
 def web_providers() -> dict[PaymentMethod, PaymentProvider]:
     return {m: p for m, p in payment_providers().items() if m in WEB_METHODS}
+
+
+def start_card_payment(order: Order):
+    """Send the buyer to the card processor's page (creating the session once)."""
+    provider = web_providers().get(PaymentMethod.CARD)
+    payment = next((p for p in order.payments if p.provider == PaymentMethod.CARD.value), None)
+    if provider is None or payment is None:
+        abort(404)
+    confirmation = public_url(url_for("orders.confirmation", number=order.number))
+    try:
+        url = provider.begin(
+            order,
+            payment,
+            now=clock.utcnow(),
+            success_url=confirmation + "?paid=1",
+            cancel_url=confirmation,
+        )
+    except PaymentProviderError:
+        db.session.rollback()
+        flash(_("Card payment could not be started. Please try again."), "error")
+        return redirect(url_for("orders.confirmation", number=order.number))
+    db.session.commit()
+    return redirect(url, code=303)

@@ -1,29 +1,25 @@
-"""Command-line tools of the portal: `flask certificates remind`, `flask mail send`."""
+"""`flask certificates remind`: queue expiry reminders for producers."""
 
 from __future__ import annotations
 
-import smtplib
-from email.message import EmailMessage
-
 import click
-from flask import Flask, current_app, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from accounts.mail import enqueue_mail, send_pending_mail
+from accounts.mail import enqueue_mail
 from accounts.service import producer_members
 from catalog.certification import claim_due_reminders
 from core import clock
 from core.db import db
 
-from .navigation import public_url
+from ..common.urls import public_url
 
-certificates_cli = AppGroup("certificates", help="Certificate housekeeping.")
-mail_cli = AppGroup("mail", help="Account and producer e-mails.")
+group = AppGroup("certificates", help="Certificate housekeeping.")
 
 
-@certificates_cli.command("remind")
+@group.command("remind")
 def remind_command() -> None:
     """Queue expiry reminders (90, 30, 7 days before); each one is given once per certificate."""
     today = clock.today_in_vietnam()
@@ -60,27 +56,3 @@ def _queue_reminder_mails(claimed) -> int:
                 )
                 queued += 1
     return queued
-
-
-def smtp_send(to_address: str, subject: str, body_text: str) -> None:
-    config = current_app.config
-    mail = EmailMessage()
-    mail["From"] = config["MAIL_FROM"]
-    mail["To"] = to_address
-    mail["Subject"] = subject
-    mail.set_content(body_text)
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-        smtp.send_message(mail)
-
-
-@mail_cli.command("send")
-@click.option("--limit", default=100, show_default=True, help="At most this many messages.")
-def send_command(limit: int) -> None:
-    """Send queued account/producer e-mails by SMTP; failures are retried on the next run."""
-    report = send_pending_mail(smtp_send, now=clock.utcnow(), limit=limit)
-    click.echo(f"sent {report.sent}, failed {report.failed}")
-
-
-def register_portal_cli(app: Flask) -> None:
-    app.cli.add_command(certificates_cli)
-    app.cli.add_command(mail_cli)

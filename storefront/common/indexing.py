@@ -13,6 +13,8 @@ from flask import current_app
 
 from search.indexer import refresh_products
 
+from .search_service import product_search
+
 log = logging.getLogger(__name__)
 
 
@@ -25,8 +27,6 @@ def after_products_changed(product_ids: Iterable[int]) -> None:
     ids = list(product_ids)
     if not ids:
         return
-    from .search.service import product_search
-
     product_search().invalidate()
     try:
         refresh_products(

@@ -1,4 +1,4 @@
-"""`flask origin …`: record batches and print stamp sheets before the producer portal exists."""
+"""`flask origin …`: record batches, print stamp sheets, read scan counts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from catalog.errors import BatchInvalid
 from catalog.for_sale import for_sale_certificate
@@ -19,11 +20,10 @@ from catalog.traceability import (
 from core.clock import today_in_vietnam
 from core.db import db
 
-from . import bp
-from .links import origin_url
-from .stamps import DEFAULT_STAMP_COUNT, MAX_STAMP_COUNT, render_stamp_sheet
+from ..common.stamps import DEFAULT_STAMP_COUNT, MAX_STAMP_COUNT, render_stamp_sheet
+from ..common.urls import origin_url
 
-bp.cli.help = "Origin codes: batches, stamp sheets, scan counts."
+group = AppGroup("origin", help="Origin codes: batches, stamp sheets, scan counts.")
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str) -> date:
@@ -33,7 +33,7 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str) -> date:
         raise click.BadParameter("use YYYY-MM-DD") from None
 
 
-@bp.cli.command("add-batch")
+@group.command("add-batch")
 @click.argument("sku")
 @click.option("--lot", "lot_no", required=True, help="Lot number as printed on the package.")
 @click.option("--produced-on", required=True, callback=_iso_date, help="YYYY-MM-DD")
@@ -69,7 +69,7 @@ def add_batch_command(
     click.echo(origin_url(batch.code))
 
 
-@bp.cli.command("stamps")
+@group.command("stamps")
 @click.argument("sku_or_code")
 @click.option(
     "--count",
@@ -95,7 +95,7 @@ def stamps_command(sku_or_code: str, count: int, output: Path, lang: str) -> Non
         click.echo("warning: no valid OCOP certificate today; stamps carry no stars", err=True)
 
 
-@bp.cli.command("scans")
+@group.command("scans")
 @click.argument("sku")
 def scans_command(sku: str) -> None:
     """Print daily scan counts of a product's stamps (product code and all its batches)."""

@@ -1,4 +1,5 @@
-"""Translated labels for domain codes (groups, producer kinds, certificate states)."""
+"""Translated labels for domain codes: groups, producer kinds, certificate states, order statuses,
+payment methods, sorts. One place, used by templates, forms and JSON."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from catalog.certificates import CertificateState
 from catalog.enums import IssuerLevel, ProducerKind, ProductGroup
+from orders.enums import OrderStatus, PaymentMethod
 
 GROUP_LABELS = {
     ProductGroup.FOOD.value: _l("Food"),
@@ -39,6 +41,24 @@ CERTIFICATE_STATE_LABELS = {
     CertificateState.REJECTED.value: _l("Rejected"),
 }
 
+ORDER_STATUS_LABELS = {
+    OrderStatus.AWAITING_PAYMENT.value: _l("Awaiting payment"),
+    OrderStatus.PAID.value: _l("Paid"),
+    OrderStatus.CONFIRMED.value: _l("Confirmed (cash on delivery)"),
+    OrderStatus.PACKED.value: _l("Packed"),
+    OrderStatus.SHIPPED.value: _l("Shipped"),
+    OrderStatus.DELIVERED.value: _l("Delivered"),
+    OrderStatus.CANCELLED.value: _l("Cancelled"),
+    OrderStatus.REFUNDED.value: _l("Refunded"),
+}
+
+PAYMENT_LABELS = {
+    PaymentMethod.COD: _l("Cash on delivery"),
+    PaymentMethod.BANK_TRANSFER: _l("Bank transfer (VietQR)"),
+    PaymentMethod.CARD: _l("Card (Stripe)"),
+    PaymentMethod.COUNTER: _l("Pay at the counter"),
+}
+
 SORT_LABELS = {
     "newest": _l("Newest"),
     "price_asc": _l("Price: low to high"),
@@ -54,3 +74,11 @@ def group_label(code: str) -> str:
 
 def producer_kind_label(code: str) -> str:
     return str(PRODUCER_KIND_LABELS.get(code, code))
+
+
+def order_status_label(code: str) -> str:
+    return str(ORDER_STATUS_LABELS.get(code, code))
+
+
+def payment_method_label(code: str) -> str:
+    return str(PAYMENT_LABELS.get(PaymentMethod(code), code))

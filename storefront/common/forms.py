@@ -1,0 +1,23 @@
+"""Form pieces several areas use: the e-mail pattern, a button-only form, a reason form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class ActionForm(FlaskForm):
+    """A button-only form (approve, hide/show, delete): just the CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class ReasonForm(FlaskForm):
+    """An action that needs a reason the other side will read (reject, revoke, cancel)."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Confirm"))
