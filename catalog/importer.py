@@ -22,6 +22,7 @@ from core.text import nfc, slugify
 from .admin_units import resolve_province
 from .enums import CertificateStatus, IssuerLevel, ProducerKind, parse_product_group
 from .models import Certificate, Producer, Product
+from .slugs import unique_slug
 
 COLUMNS = [
     "sku",
@@ -213,14 +214,6 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def _unique_slug(model: type, base: str) -> str:
-    slug, n = base, 1
-    while db.session.scalar(select(model.id).where(model.slug == slug)) is not None:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def _upsert_producer(row: ParsedRow) -> tuple[Producer, bool]:
     producer = db.session.scalar(
         select(Producer).where(
@@ -232,7 +225,7 @@ def _upsert_producer(row: ParsedRow) -> tuple[Producer, bool]:
         producer = Producer(
             name=row.producer,
             province_code=row.province_code,
-            slug=_unique_slug(Producer, slugify(row.producer)[:150] or "producer"),
+            slug=unique_slug(Producer.slug, slugify(row.producer)[:150] or "producer"),
         )
         db.session.add(producer)
     changed = _assign(
@@ -284,7 +277,7 @@ def upsert_row(row: ParsedRow) -> tuple[Product, str]:
     if product is None:
         product = Product(
             sku=row.sku,
-            slug=_unique_slug(Product, f"{slugify(row.name)[:140]}-{row.sku.lower()}"),
+            slug=unique_slug(Product.slug, f"{slugify(row.name)[:140]}-{row.sku.lower()}"),
         )
         db.session.add(product)
     changed = _assign(

@@ -21,7 +21,7 @@ from core.clock import utcnow
 from core.db import UTCDateTime, db
 
 from .enums import ApplicationStatus, CertificateStatus, IssuerLevel, ProducerKind, ProductGroup
-from .origin import CODE_LENGTH, origin_code_default
+from .origin.codes import CODE_LENGTH, origin_code_default
 
 
 class Producer(db.Model):

@@ -1,16 +1,11 @@
-"""Producers as seen from their own portal, and onboarding (apply → approve/reject → producer).
-
-Every getter here takes the acting member's `producer_id` and filters on it in the query itself,
-so an id guessed in a URL can never reach another producer's row: it is simply "not found".
-"""
+"""Producers: onboarding (apply → approve/reject → producer), activation, lookups."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import select
 
 from accounts.audit import record_audit
 from accounts.models import Role, User
@@ -18,118 +13,13 @@ from core.db import db
 from core.text import nfc, slugify
 
 from .enums import ApplicationStatus, ProducerKind
-from .errors import (
-    ApplicationAlreadyDecided,
-    ApplicationNotFound,
-    BatchNotFound,
-    CertificateNotFound,
-    PhotoNotFound,
-    ProductNotFound,
-)
-from .models import (
-    Batch,
-    Certificate,
-    Producer,
-    ProducerApplication,
-    Product,
-    ProductImage,
-    ScanCount,
-    product_load_options,
-)
+from .errors import ApplicationAlreadyDecided, ApplicationNotFound
+from .models import Producer, ProducerApplication
+from .slugs import unique_slug
 
 
-def get_product_for_producer(producer_id: int, product_id: int) -> Product:
-    """One of this producer's products; ProductNotFound for anyone else's (or none)."""
-    product = db.session.scalar(
-        select(Product)
-        .where(Product.id == product_id, Product.producer_id == producer_id)
-        .options(*product_load_options())
-    )
-    if product is None:
-        raise ProductNotFound(product_id=product_id)
-    return product
-
-
-def get_certificate_for_producer(producer_id: int, certificate_id: int) -> Certificate:
-    certificate = db.session.scalar(
-        select(Certificate)
-        .join(Product, Product.id == Certificate.product_id)
-        .where(Certificate.id == certificate_id, Product.producer_id == producer_id)
-    )
-    if certificate is None:
-        raise CertificateNotFound(certificate_id=certificate_id)
-    return certificate
-
-
-def get_photo_for_producer(producer_id: int, product_id: int, image_id: int) -> ProductImage:
-    image = db.session.scalar(
-        select(ProductImage)
-        .join(Product, Product.id == ProductImage.product_id)
-        .where(
-            ProductImage.id == image_id,
-            ProductImage.product_id == product_id,
-            Product.producer_id == producer_id,
-        )
-    )
-    if image is None:
-        raise PhotoNotFound(image_id=image_id)
-    return image
-
-
-def get_batch_for_producer(producer_id: int, batch_id: int) -> Batch:
-    batch = db.session.scalar(
-        select(Batch)
-        .join(Product, Product.id == Batch.product_id)
-        .where(Batch.id == batch_id, Product.producer_id == producer_id)
-    )
-    if batch is None:
-        raise BatchNotFound(batch_id=batch_id)
-    return batch
-
-
-def origin_scans_by_product(producer_id: int, since: date) -> dict[int, int]:
-    """Origin-page scans since `since` per product of this producer (product and batch codes)."""
-    codes = union_all(
-        select(Product.id.label("product_id"), Product.origin_code.label("code")).where(
-            Product.producer_id == producer_id
-        ),
-        select(Batch.product_id, Batch.code)
-        .join(Product, Product.id == Batch.product_id)
-        .where(Product.producer_id == producer_id),
-    ).subquery()
-    rows = db.session.execute(
-        select(codes.c.product_id, func.sum(ScanCount.scan_count))
-        .join(ScanCount, ScanCount.code == codes.c.code)
-        .where(ScanCount.scanned_on >= since)
-        .group_by(codes.c.product_id)
-    )
-    return {product_id: int(total or 0) for product_id, total in rows}
-
-
-def list_producer_products(producer_id: int) -> list[Product]:
-    return list(
-        db.session.scalars(
-            select(Product)
-            .where(Product.producer_id == producer_id)
-            .options(*product_load_options())
-            .order_by(Product.name, Product.id)
-        ).all()
-    )
-
-
-def low_stock_products(producer_id: int, threshold: int) -> list[Product]:
-    """Listed products with `threshold` units or fewer left."""
-    return list(
-        db.session.scalars(
-            select(Product)
-            .where(
-                Product.producer_id == producer_id,
-                Product.is_listed.is_(True),
-                Product.stock <= threshold,
-            )
-            .order_by(Product.stock, Product.name)
-        ).all()
-    )
+def get_producer_by_slug(slug: str) -> Producer | None:
+    return db.session.scalar(select(Producer).where(Producer.slug == slug))
 
 
 # --- onboarding -------------------------------------------------------------------------------
@@ -185,14 +75,6 @@ def get_application(application_id: int) -> ProducerApplication:
     return application
 
 
-def _unique_producer_slug(name: str) -> str:
-    base = slugify(name)[:140] or "producer"
-    slug = base
-    while db.session.scalar(select(Producer.id).where(Producer.slug == slug)) is not None:
-        slug = f"{base}-{secrets.token_hex(2)}"
-    return slug
-
-
 def approve_application(
     application: ProducerApplication, *, actor_id: int, now: datetime
 ) -> Producer:
@@ -200,7 +82,7 @@ def approve_application(
     if application.status != ApplicationStatus.PENDING.value:
         raise ApplicationAlreadyDecided(application_id=application.id)
     producer = Producer(
-        slug=_unique_producer_slug(application.name),
+        slug=unique_slug(Producer.slug, slugify(application.name)[:140] or "producer"),
         name=application.name,
         kind=application.kind,
         province_code=application.province_code,
@@ -272,7 +154,3 @@ def set_producer_active(
     )
     producer.is_active = active
     db.session.flush()
-
-
-def product_ids_of_producer(producer_id: int) -> list[int]:
-    return list(db.session.scalars(select(Product.id).where(Product.producer_id == producer_id)))

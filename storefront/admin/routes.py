@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from accounts.audit import record_audit, select_audit_entries
 from accounts.models import User
-from catalog.certification import (
+from catalog.certificates.lifecycle import (
     get_certificate,
     reject_certificate,
     revoke_certificate,
@@ -22,10 +22,10 @@ from catalog.models import Producer, ProducerApplication
 from catalog.producers import (
     approve_application,
     get_application,
-    product_ids_of_producer,
     reject_application,
     set_producer_active,
 )
+from catalog.products.portal import product_ids_of_producer
 from core import clock
 from core.db import db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, request
 
-from catalog.queries import get_product_by_sku, list_products_for_sale
+from catalog.products.queries import get_product_by_sku, list_products_for_sale
 from core.clock import today_in_vietnam
 
 from ..access import access

@@ -8,7 +8,7 @@ from typing import Any
 from flask import url_for
 
 from catalog.admin_units import province_by_code
-from catalog.certificates import certificate_state, display_certificate
+from catalog.certificates.states import certificate_state, display_certificate
 from catalog.for_sale import for_sale_certificate, product_is_for_sale
 from catalog.models import Certificate, Product
 

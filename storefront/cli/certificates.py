@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from accounts.mail import enqueue_mail
 from accounts.service import producer_members
-from catalog.certification import claim_due_reminders
+from catalog.certificates.reminders import claim_due_reminders
 from core import clock
 from core.db import db
 

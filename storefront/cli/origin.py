@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from catalog.errors import BatchInvalid
 from catalog.for_sale import for_sale_certificate
-from catalog.traceability import (
+from catalog.origin.traceability import (
     find_product_by_sku_or_code,
     product_codes,
     record_batch,

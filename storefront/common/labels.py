@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from catalog.certificates import CertificateState
+from catalog.certificates.states import CertificateState
 from catalog.enums import IssuerLevel, ProducerKind, ProductGroup
 from orders.enums import OrderStatus, PaymentMethod
 

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from catalog.admin_units import province_by_code, province_by_slug
 from catalog.enums import ProductGroup
-from catalog.queries import SORTS, CatalogFilter
+from catalog.products.queries import SORTS, CatalogFilter
 
 
 def int_arg(value: str | None, low: int = 0, high: int = 10**12) -> int | None:

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from flask import Response, abort, render_template, request
 
 from catalog.for_sale import for_sale_certificate
-from catalog.origin import format_origin_code
-from catalog.traceability import OriginTarget, find_product_by_sku_or_code
+from catalog.origin.codes import format_origin_code
+from catalog.origin.traceability import OriginTarget, find_product_by_sku_or_code
 from core.clock import today_in_vietnam
 
 from .qr import qr_matrix, qr_svg_path

@@ -18,10 +18,10 @@ from flask import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalog.admin_units import province_by_code
-from catalog.certificates import certificate_state, display_certificate
+from catalog.certificates.states import certificate_state, display_certificate
 from catalog.for_sale import for_sale_certificate, product_is_for_sale
-from catalog.origin import format_origin_code, normalize_origin_code
-from catalog.traceability import OriginTarget, record_scan, resolve_origin
+from catalog.origin.codes import format_origin_code, normalize_origin_code
+from catalog.origin.traceability import OriginTarget, record_scan, resolve_origin
 from core.clock import today_in_vietnam
 from core.db import db
 

@@ -8,10 +8,10 @@ from typing import Any
 from flask import url_for
 
 from catalog.admin_units import province_by_code
-from catalog.certificates import certificate_state, display_certificate
+from catalog.certificates.states import certificate_state, display_certificate
 from catalog.for_sale import product_is_for_sale
 from catalog.models import Batch, Certificate
-from catalog.traceability import OriginTarget
+from catalog.origin.traceability import OriginTarget
 
 from ..common.urls import origin_url, public_url
 

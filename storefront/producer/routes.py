@@ -1,6 +1,6 @@
 """Producer portal views: validate → call the catalog service → commit → flash → redirect.
 
-Every product, photo and certificate is loaded through `catalog.producers.get_*_for_producer`
+Every product, photo, certificate and batch is loaded through a `get_*_for_producer` service
 with the member's own producer id, so ids in the URL can only ever reach the member's own rows.
 """
 
@@ -17,29 +17,33 @@ from accounts.errors import AccountError
 from accounts.mail import enqueue_mail
 from accounts.models import Role
 from accounts.service import make_invitation_token, producer_members
-from catalog.certification import CertificateDraft, expiring_certificates, submit_certificate
+from catalog.certificates.lifecycle import (
+    CertificateDraft,
+    get_certificate_for_producer,
+    submit_certificate,
+)
+from catalog.certificates.reminders import expiring_certificates
+from catalog.certificates.scans import store_certificate_scan
 from catalog.enums import ApplicationStatus, IssuerLevel, ProducerKind, ProductGroup
 from catalog.errors import UploadRejected
-from catalog.listings import ProductDraft, create_product, set_product_listed, update_product
 from catalog.models import Producer
-from catalog.photos import (
-    UploadLimits,
+from catalog.origin.traceability import get_batch_for_producer, origin_scans_by_product
+from catalog.producers import ApplicationDetails, pending_application_of, submit_application
+from catalog.products.photos import (
     delete_product_photo,
-    store_certificate_scan,
+    get_photo_for_producer,
     store_product_photo,
 )
-from catalog.producers import (
-    ApplicationDetails,
-    get_batch_for_producer,
-    get_certificate_for_producer,
-    get_photo_for_producer,
+from catalog.products.portal import (
+    ProductDraft,
+    create_product,
     get_product_for_producer,
     list_producer_products,
     low_stock_products,
-    origin_scans_by_product,
-    pending_application_of,
-    submit_application,
+    set_product_listed,
+    update_product,
 )
+from catalog.uploads import UploadLimits
 from core import clock
 from core.db import db
 

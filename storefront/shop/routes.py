@@ -18,15 +18,15 @@ from flask import (
 from markupsafe import Markup
 
 from catalog.admin_units import all_provinces, province_by_code, province_by_slug
-from catalog.certificates import certificate_state, display_certificate
+from catalog.certificates.states import certificate_state, display_certificate
 from catalog.enums import ProductGroup
 from catalog.for_sale import product_is_for_sale
-from catalog.queries import (
+from catalog.producers import get_producer_by_slug
+from catalog.products.queries import (
     CatalogFilter,
     count_for_sale_by_group,
     count_for_sale_by_province,
     featured_products,
-    get_producer_by_slug,
     get_product_by_slug,
     list_products_for_sale,
 )

@@ -11,14 +11,14 @@ from sqlalchemy import select
 from catalog.errors import BatchDatesInvalid, BatchLotMissing, BatchLotTaken, BatchQuantityInvalid
 from catalog.importer import import_catalog
 from catalog.models import Batch, Product, ScanCount
-from catalog.origin import (
+from catalog.origin.codes import (
     CODE_ALPHABET,
     CODE_LENGTH,
     format_origin_code,
     normalize_origin_code,
     random_origin_code,
 )
-from catalog.traceability import (
+from catalog.origin.traceability import (
     product_codes,
     record_batch,
     record_scan,

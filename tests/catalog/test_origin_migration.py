@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from catalog.origin import normalize_origin_code
+from catalog.origin.codes import normalize_origin_code
 from config import TestingConfig
 from core.db import db
 from storefront import create_app

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import AuditEntry, MailMessage, User
-from catalog.certification import reminder_threshold
+from catalog.certificates.reminders import reminder_threshold
 from catalog.for_sale import is_for_sale
 from catalog.models import CertificateReminder, Producer, ProducerApplication, Product
 from core.clock import today_in_vietnam

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from catalog.certificates.scans import prepare_scan
 from catalog.errors import UploadNotAnImage, UploadTooLarge, UploadTooManyPixels
 from catalog.models import Certificate, ProductImage
-from catalog.photos import UploadLimits, prepare_scan, reencode_image
+from catalog.uploads import UploadLimits, reencode_image
 from core.db import db
 from tests.fixtures.portal import PDF_BYTES, image_bytes
 
@@ -202,7 +203,7 @@ def test_scans_are_not_served_from_the_public_media_route(app, client, login_as,
 
 
 def test_read_limited_stops_reading_at_the_limit():
-    from catalog.photos import read_limited
+    from catalog.uploads import read_limited
 
     with pytest.raises(UploadTooLarge):
         read_limited(io.BytesIO(b"x" * 11), 10)

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from catalog.importer import import_catalog
 from catalog.models import Product, ScanCount
-from catalog.origin import format_origin_code
-from catalog.traceability import record_batch
+from catalog.origin.codes import format_origin_code
+from catalog.origin.traceability import record_batch
 from core.clock import today_in_vietnam
 from core.db import db
 from tests.fixtures.origin import decode_qr, png_modules, svg_modules

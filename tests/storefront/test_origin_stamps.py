@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from catalog.models import Batch
-from catalog.origin import format_origin_code
+from catalog.origin.codes import format_origin_code
 from core.clock import today_in_vietnam
 from core.db import db
 from storefront.common.qr import qr_matrix

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from .enums import CertificateStatus
-from .for_sale import certificate_is_valid, for_sale_certificate
-from .models import Certificate, Product
+from ..enums import CertificateStatus
+from ..for_sale import MIN_STARS, certificate_is_valid, for_sale_certificate
+from ..models import Certificate, Product
 
 
 class CertificateState(StrEnum):
@@ -17,7 +17,7 @@ class CertificateState(StrEnum):
     REVOKED = "revoked"
     PENDING = "pending"
     REJECTED = "rejected"
-    NOT_OCOP = "not_ocop"  # a 1★/2★ rating is not an OCOP certification
+    NOT_OCOP = "not_ocop"  # a rating below 3★ is not an OCOP certification
 
 
 def certificate_state(cert: Certificate, on: date) -> CertificateState:
@@ -33,7 +33,7 @@ def certificate_state(cert: Certificate, on: date) -> CertificateState:
         return CertificateState.PENDING
     if cert.status == CertificateStatus.REJECTED.value:
         return CertificateState.REJECTED
-    if cert.stars < 3:
+    if cert.stars < MIN_STARS:
         return CertificateState.NOT_OCOP
     if on < cert.issued_on:
         return CertificateState.NOT_YET_VALID

@@ -5,16 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.db import db
 from core.text import nfc
 
-from .errors import BatchDatesInvalid, BatchLotMissing, BatchLotTaken, BatchQuantityInvalid
-from .models import Batch, Product, ScanCount, product_load_options
-from .origin import normalize_origin_code
+from ..errors import (
+    BatchDatesInvalid,
+    BatchLotMissing,
+    BatchLotTaken,
+    BatchNotFound,
+    BatchQuantityInvalid,
+)
+from ..models import Batch, Product, ScanCount, product_load_options
+from .codes import normalize_origin_code
 
 MAX_LOT_LENGTH = 64
 
@@ -132,3 +138,34 @@ def scans_by_day(codes: list[str], since: date | None = None) -> dict[date, int]
 def product_codes(product: Product) -> list[str]:
     """The product's own code followed by its batches' codes (for scan totals per product)."""
     return [product.origin_code, *(batch.code for batch in product.batches)]
+
+
+def get_batch_for_producer(producer_id: int, batch_id: int) -> Batch:
+    """One of this producer's batches; BatchNotFound for anyone else's (or none)."""
+    batch = db.session.scalar(
+        select(Batch)
+        .join(Product, Product.id == Batch.product_id)
+        .where(Batch.id == batch_id, Product.producer_id == producer_id)
+    )
+    if batch is None:
+        raise BatchNotFound(batch_id=batch_id)
+    return batch
+
+
+def origin_scans_by_product(producer_id: int, since: date) -> dict[int, int]:
+    """Origin-page scans since `since` per product of this producer (product and batch codes)."""
+    codes = union_all(
+        select(Product.id.label("product_id"), Product.origin_code.label("code")).where(
+            Product.producer_id == producer_id
+        ),
+        select(Batch.product_id, Batch.code)
+        .join(Product, Product.id == Batch.product_id)
+        .where(Product.producer_id == producer_id),
+    ).subquery()
+    rows = db.session.execute(
+        select(codes.c.product_id, func.sum(ScanCount.scan_count))
+        .join(ScanCount, ScanCount.code == codes.c.code)
+        .where(ScanCount.scanned_on >= since)
+        .group_by(codes.c.product_id)
+    )
+    return {product_id: int(total or 0) for product_id, total in rows}

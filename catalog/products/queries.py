@@ -1,4 +1,5 @@
-"""Catalog listings: filters, sorting and paging over the for-sale rule, in constant SQL."""
+"""What shoppers see: products for sale filtered, sorted and paged, featured products, counts per
+province and group, one product by slug or SKU — over the for-sale rule, in constant SQL."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from sqlalchemy import Select, func, select
 
 from core.db import db
 
-from .enums import ProductGroup
-from .for_sale import current_stars_expr, for_sale_clause, select_for_sale
-from .models import Producer, Product, product_load_options
+from ..enums import ProductGroup
+from ..for_sale import current_stars_expr, for_sale_clause, select_for_sale
+from ..models import Producer, Product, product_load_options
 
 SORTS = ("newest", "price_asc", "price_desc", "stars", "name")
 
@@ -137,7 +138,3 @@ def get_product_by_sku(sku: str) -> Product | None:
     return db.session.scalar(
         select(Product).options(*product_load_options()).where(Product.sku == sku)
     )
-
-
-def get_producer_by_slug(slug: str) -> Producer | None:
-    return db.session.scalar(select(Producer).where(Producer.slug == slug))

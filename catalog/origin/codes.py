@@ -44,7 +44,7 @@ def format_origin_code(code: str) -> str:
 
 def _code_taken(connection: Connection, code: str) -> bool:
     # Imported here: models import this module for the column defaults.
-    from .models import Batch, Product
+    from ..models import Batch, Product
 
     for column in (Product.origin_code, Batch.code):
         if connection.execute(select(column).where(column == code)).first() is not None:

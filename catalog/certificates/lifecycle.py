@@ -1,5 +1,5 @@
 """Certificates through their life: submitted by the producer, verified or rejected by program
-staff, revoked later if need be, reminded before they expire.
+staff, revoked later if need be.
 
 A submitted certificate is `pending` and so never puts a product on sale (the rule in
 `for_sale.py` counts only verified ones). Renewals and star upgrades are new rows: the history
@@ -9,7 +9,7 @@ stays. Every status change is audited in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -17,11 +17,9 @@ from accounts.audit import record_audit
 from core.db import db
 from core.text import nfc
 
-from .enums import CertificateStatus, IssuerLevel
-from .errors import CertificateNotFound, InvalidCertificateChange
-from .models import Certificate, CertificateReminder, Producer, Product
-
-REMINDER_DAYS = (90, 30, 7)
+from ..enums import CertificateStatus, IssuerLevel
+from ..errors import CertificateNotFound, InvalidCertificateChange
+from ..models import Certificate, Producer, Product
 
 
 @dataclass(frozen=True)
@@ -96,6 +94,18 @@ def get_certificate(certificate_id: int) -> Certificate:
     return cert
 
 
+def get_certificate_for_producer(producer_id: int, certificate_id: int) -> Certificate:
+    """One of this producer's certificates; CertificateNotFound for anyone else's (or none)."""
+    certificate = db.session.scalar(
+        select(Certificate)
+        .join(Product, Product.id == Certificate.product_id)
+        .where(Certificate.id == certificate_id, Product.producer_id == producer_id)
+    )
+    if certificate is None:
+        raise CertificateNotFound(certificate_id=certificate_id)
+    return certificate
+
+
 def verify_certificate(cert: Certificate, *, actor_id: int, now: datetime) -> None:
     """Program staff checked the scan against the provincial decision: pending → verified."""
     if cert.status != CertificateStatus.PENDING.value:
@@ -147,82 +157,3 @@ def select_certificate_queue(status: CertificateStatus = CertificateStatus.PENDI
         .where(Certificate.status == status.value)
         .order_by(Certificate.created_at, Certificate.id)
     )
-
-
-def _superseded(cert: Certificate) -> bool:
-    """A later verified certificate of the same product covers beyond this one (a renewal)."""
-    return any(
-        other.id != cert.id
-        and other.status == CertificateStatus.VERIFIED.value
-        and other.expires_on > cert.expires_on
-        for other in cert.product.certificates
-    )
-
-
-def reminder_threshold(days_left: int) -> int | None:
-    """The reminder a certificate with `days_left` is due: the smallest of 90/30/7 it is within."""
-    due = [days for days in REMINDER_DAYS if 0 <= days_left <= days]
-    return min(due) if due else None
-
-
-@dataclass(frozen=True)
-class ExpiringCertificate:
-    certificate: Certificate
-    product: Product
-    days_left: int
-    threshold: int
-
-
-def expiring_certificates(on: date, *, producer_id: int | None = None) -> list[ExpiringCertificate]:
-    """Verified certificates expiring within 90 days of `on`, not already renewed, soonest first."""
-    query = (
-        select(Certificate)
-        .join(Product, Product.id == Certificate.product_id)
-        .where(
-            Certificate.status == CertificateStatus.VERIFIED.value,
-            Certificate.expires_on.between(on, on + timedelta(days=max(REMINDER_DAYS))),
-        )
-        .order_by(Certificate.expires_on, Certificate.id)
-    )
-    if producer_id is not None:
-        query = query.where(Product.producer_id == producer_id)
-    found = []
-    for cert in db.session.scalars(query):
-        if _superseded(cert):
-            continue
-        days_left = (cert.expires_on - on).days
-        threshold = reminder_threshold(days_left)
-        if threshold is not None:
-            found.append(ExpiringCertificate(cert, cert.product, days_left, threshold))
-    return found
-
-
-def claim_due_reminders(on: date, *, now: datetime) -> list[ExpiringCertificate]:
-    """The reminders due on `on` that were never given, recorded as given. Flushes.
-
-    Idempotent per certificate and threshold: running it twice the same day (or every day)
-    gives each reminder once; a certificate first seen at 20 days gets only its 30-day one.
-    """
-    due = expiring_certificates(on)
-    if not due:
-        return []
-    given = {
-        (certificate_id, days_before)
-        for certificate_id, days_before in db.session.execute(
-            select(CertificateReminder.certificate_id, CertificateReminder.days_before).where(
-                CertificateReminder.certificate_id.in_([d.certificate.id for d in due])
-            )
-        )
-    }
-    claimed = []
-    for item in due:
-        if (item.certificate.id, item.threshold) in given:
-            continue
-        db.session.add(
-            CertificateReminder(
-                certificate_id=item.certificate.id, days_before=item.threshold, created_at=now
-            )
-        )
-        claimed.append(item)
-    db.session.flush()
-    return claimed

@@ -1,5 +1,8 @@
-"""A producer's own listings: create, edit (price and stock changes audited), hide and show.
+"""A producer's own products in the portal: scoped lookups, create, edit (price and stock changes
+audited), hide and show.
 
+Every lookup takes the acting member's `producer_id` and filters on it in the query itself, so
+an id guessed in a URL can never reach another producer's row: it is simply "not found".
 Services flush; the view commits once and then tells derived stores (search) what changed.
 """
 
@@ -15,9 +18,10 @@ from accounts.audit import record_audit
 from core.db import db
 from core.text import nfc, slugify
 
-from .enums import ProductGroup
-from .errors import InvalidListing
-from .models import Product
+from ..enums import ProductGroup
+from ..errors import InvalidListing, ProductNotFound
+from ..models import Product, product_load_options
+from ..slugs import unique_slug
 
 MAX_PRICE_VND = 1_000_000_000  # one billion dong: anything above is a typo
 
@@ -46,11 +50,54 @@ def _check(draft: ProductDraft) -> None:
         raise InvalidListing(field="stock")
 
 
-def _unique(column, base: str) -> str:
-    value = base
-    while db.session.scalar(select(Product.id).where(column == value)) is not None:
-        value = f"{base}-{secrets.token_hex(2)}"
-    return value
+def _new_sku(producer_id: int) -> str:
+    """A random SKU for a product listed in the portal (the importer's rows bring their own)."""
+    while True:
+        sku = f"P{producer_id}-{secrets.token_hex(3).upper()}"
+        if db.session.scalar(select(Product.id).where(Product.sku == sku)) is None:
+            return sku
+
+
+def get_product_for_producer(producer_id: int, product_id: int) -> Product:
+    """One of this producer's products; ProductNotFound for anyone else's (or none)."""
+    product = db.session.scalar(
+        select(Product)
+        .where(Product.id == product_id, Product.producer_id == producer_id)
+        .options(*product_load_options())
+    )
+    if product is None:
+        raise ProductNotFound(product_id=product_id)
+    return product
+
+
+def list_producer_products(producer_id: int) -> list[Product]:
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.producer_id == producer_id)
+            .options(*product_load_options())
+            .order_by(Product.name, Product.id)
+        ).all()
+    )
+
+
+def low_stock_products(producer_id: int, threshold: int) -> list[Product]:
+    """Listed products with `threshold` units or fewer left."""
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(
+                Product.producer_id == producer_id,
+                Product.is_listed.is_(True),
+                Product.stock <= threshold,
+            )
+            .order_by(Product.stock, Product.name)
+        ).all()
+    )
+
+
+def product_ids_of_producer(producer_id: int) -> list[int]:
+    return list(db.session.scalars(select(Product.id).where(Product.producer_id == producer_id)))
 
 
 def _audit_change(product: Product, field: str, before, after, actor_id: int, now: datetime):
@@ -72,8 +119,8 @@ def create_product(
     _check(draft)
     product = Product(
         producer_id=producer_id,
-        sku=_unique(Product.sku, f"P{producer_id}-{secrets.token_hex(3).upper()}"),
-        slug=_unique(Product.slug, slugify(nfc(draft.name))[:180] or "san-pham"),
+        sku=_new_sku(producer_id),
+        slug=unique_slug(Product.slug, slugify(nfc(draft.name))[:180] or "san-pham"),
         name=nfc(draft.name).strip(),
         name_en=nfc(draft.name_en).strip(),
         group=draft.group.value,
