@@ -86,4 +86,3 @@ class AutocompleteIndex:
             if len(out) >= limit:
                 break
         return out
-

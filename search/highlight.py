@@ -35,4 +35,3 @@ def highlight_segments(text: str, terms: Iterable[str]) -> list[tuple[str, bool]
     if position < len(text):
         segments.append((text[position:], False))
     return segments
-

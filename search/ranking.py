@@ -221,4 +221,3 @@ def build_query(
     core: Query = AndQuery(required) if match_all else Or(required)
     bonus = _bonus_clauses(words, term)
     return AndMaybe(core, Or(bonus)) if bonus else core
-

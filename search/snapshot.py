@@ -139,7 +139,6 @@ def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
     return ForSaleSnapshot(on, rows)
 
 
-
 @dataclass
 class Refined:
     """The hits that pass the filters, in display order, and the facet counts beside them."""

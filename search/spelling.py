@@ -82,4 +82,3 @@ def spell_like_catalog(folded_words: list[str], texts: Iterable[str]) -> str:
     for word in folded_words:
         out.append(spelling.get(word, word))
     return " ".join(out)
-

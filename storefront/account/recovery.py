@@ -26,7 +26,7 @@ from ..access import access
 from ..common.urls import public_url
 from ..errors import message_for
 from . import bp
-from .recovery_forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm
+from .forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm
 from .routes import _sign_in
 
 
