@@ -34,6 +34,7 @@ from whoosh.query import NullQuery, Query
 
 from catalog.for_sale import select_for_sale
 from catalog.models import Product
+from catalog.products.listing import ProductQuery, ResultPage
 from core.db import db
 
 from .analysis import fold, syllables
@@ -51,28 +52,11 @@ MAX_QUERY_SYLLABLES = 12
 STORY_TIER_BELOW = 12
 
 
-# --- inputs and outputs ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    province_code: str | None = None
-    group: str | None = None
-    stars: int | None = None
-    min_price_vnd: int | None = None
-    max_price_vnd: int | None = None
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 24
-
-
 @dataclass
-class SearchPage:
-    query: str
-    items: list[Product]
-    total: int
-    page: int
-    per_page: int
+class SearchPage(ResultPage):
+    """A page of search results: the listing page plus what relevance and facets add."""
+
+    query: str = ""
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     # "Did you mean": a corrected query in the catalog's own spelling, or None.
     suggestion: str | None = None
@@ -82,18 +66,6 @@ class SearchPage:
     relaxed: bool = False
     source: str = "index"  # or "database" when the index was unusable
     highlight_terms: frozenset[str] = frozenset()
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
 
 
 # --- the search service ----------------------------------------------------------------------
@@ -296,7 +268,7 @@ class ProductSearch:
 
     # public ---------------------------------------------------------------------------------
 
-    def search(self, query_text: str, filters: SearchFilters, on: date) -> SearchPage:
+    def search(self, query_text: str, filters: ProductQuery, on: date) -> SearchPage:
         """One page of for-sale products matching `query_text` on `on` (see module docstring)."""
         words = syllables(query_text)[:MAX_QUERY_SYLLABLES]
         page_no = max(1, filters.page)
@@ -369,7 +341,7 @@ def _service_for(index_dir: str) -> ProductSearch:
 def search_products(
     index_dir: str,
     query_text: str,
-    filters: SearchFilters,
+    filters: ProductQuery,
     on: date,
     *,
     service: ProductSearch | None = None,

@@ -16,13 +16,15 @@ from sqlalchemy import select
 
 from catalog.for_sale import current_stars_expr, for_sale_clause
 from catalog.models import Producer, Product
+from catalog.products.listing import ProductQuery, Sort
 from core.db import db
 
 from .analysis import english_stems, fold, glued_bigrams, syllables
 from .autocomplete import AutocompleteIndex
 from .ranking import required_words
 
-SORTS = ("relevance", "price_asc", "price_desc", "stars")
+# The orders search offers, the first being the default.
+SEARCH_SORTS = (Sort.RELEVANCE, Sort.PRICE_ASC, Sort.PRICE_DESC, Sort.STARS)
 FACETS = ("province", "group", "stars")
 
 
@@ -38,6 +40,7 @@ class ForSaleRow:
     name_en: str
     slug: str
     place_text: str  # producer, province as given, commune: for the database fallback
+    producer_id: int = 0
 
 
 class ForSaleSnapshot:
@@ -89,6 +92,7 @@ class _FacetColumns:
                 grouped.setdefault(value, set()).add(pid)
             self.members[facet] = {value: frozenset(pids) for value, pids in grouped.items()}
         self.price: dict[int, int] = {pid: row.price_vnd for pid, row in rows.items()}
+        self.producer: dict[int, int] = {pid: row.producer_id for pid, row in rows.items()}
 
 
 def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
@@ -104,6 +108,7 @@ def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
             Product.name,
             Product.name_en,
             Product.slug,
+            Product.producer_id,
             Producer.name,
             Producer.province_name_given,
             Producer.commune,
@@ -122,6 +127,7 @@ def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
         name,
         name_en,
         slug,
+        producer_id,
         *place,
     ) in db.session.execute(query):
         rows[pid] = ForSaleRow(
@@ -135,6 +141,7 @@ def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
             name_en=name_en or "",
             slug=slug,
             place_text=" ".join(p for p in place if p),
+            producer_id=producer_id,
         )
     return ForSaleSnapshot(on, rows)
 
@@ -147,7 +154,7 @@ class Refined:
     facets: dict[str, dict[str, int]]
 
 
-def refine(hits: dict[int, float], snapshot: ForSaleSnapshot, filters) -> Refined:
+def refine(hits: dict[int, float], snapshot: ForSaleSnapshot, filters: ProductQuery) -> Refined:
     """Filter, count facets, sort the hits of one query over `snapshot`.
 
     Each facet is counted with every *other* filter applied, so the number beside a value is
@@ -169,16 +176,18 @@ def refine(hits: dict[int, float], snapshot: ForSaleSnapshot, filters) -> Refine
         if value is not None
     }
     lowest, highest = filters.min_price_vnd, filters.max_price_vnd
+    producer_id = filters.producer_id
     base: Iterable[int]
-    if lowest is None and highest is None:
+    if lowest is None and highest is None and producer_id is None:
         base = hits.keys()
     else:
-        price = columns.price
+        price, producer = columns.price, columns.producer
         base = {
             pid
             for pid in hits
             if (lowest is None or price[pid] >= lowest)
             and (highest is None or price[pid] <= highest)
+            and (producer_id is None or producer[pid] == producer_id)
         }
 
     def restricted(skip: str | None = None) -> Iterable[int]:
@@ -198,14 +207,14 @@ def refine(hits: dict[int, float], snapshot: ForSaleSnapshot, filters) -> Refine
         facet: dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
         for facet, counter in facets.items()
     }
-    sort = filters.sort if filters.sort in SORTS else "relevance"
-    if sort == "price_asc":
+    sort = filters.sort_among(SEARCH_SORTS)
+    if sort == Sort.PRICE_ASC:
         kept.sort(key=lambda pid: (rows[pid].price_vnd, -hits[pid], pid))
-    elif sort == "price_desc":
+    elif sort == Sort.PRICE_DESC:
         kept.sort(key=lambda pid: (-rows[pid].price_vnd, -hits[pid], pid))
-    elif sort == "stars":
+    elif sort == Sort.STARS:
         kept.sort(key=lambda pid: (-rows[pid].stars, -hits[pid], pid))
-    else:
+    else:  # Sort.RELEVANCE
         kept.sort()  # ids ascending, then a stable sort by score: ties keep id order
         kept.sort(key=hits.__getitem__, reverse=True)
     return Refined(ids=kept, facets=ordered_facets)

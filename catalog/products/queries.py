@@ -3,55 +3,18 @@ province and group, one product by slug or SKU — over the for-sale rule, in co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, func, select
 
 from core.db import db
 
-from ..enums import ProductGroup
 from ..for_sale import current_stars_expr, for_sale_clause, select_for_sale
 from ..models import Producer, Product, product_load_options
-
-SORTS = ("newest", "price_asc", "price_desc", "stars", "name")
-
-
-@dataclass(frozen=True)
-class CatalogFilter:
-    province_code: str | None = None
-    group: ProductGroup | None = None
-    stars: int | None = None
-    min_price_vnd: int | None = None
-    max_price_vnd: int | None = None
-    producer_id: int | None = None
-    sort: str = "newest"
-    page: int = 1
-    per_page: int = 24
+from .listing import LISTING_SORTS, ProductQuery, ResultPage, Sort
 
 
-@dataclass
-class CatalogPage:
-    items: list[Product]
-    total: int
-    page: int
-    per_page: int
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-
-def _apply_filters(query: Select, filters: CatalogFilter, on: date) -> Select:
+def _apply_filters(query: Select, filters: ProductQuery, on: date) -> Select:
     if filters.province_code:
         query = query.where(
             Product.producer_id.in_(
@@ -71,22 +34,23 @@ def _apply_filters(query: Select, filters: CatalogFilter, on: date) -> Select:
     return query
 
 
-def _apply_sort(query: Select, sort: str, on: date) -> Select:
-    if sort == "price_asc":
+def _apply_sort(query: Select, sort: Sort, on: date) -> Select:
+    if sort == Sort.PRICE_ASC:
         return query.order_by(Product.price_vnd.asc(), Product.id)
-    if sort == "price_desc":
+    if sort == Sort.PRICE_DESC:
         return query.order_by(Product.price_vnd.desc(), Product.id)
-    if sort == "stars":
+    if sort == Sort.STARS:
         return query.order_by(current_stars_expr(on).desc(), Product.id.desc())
-    if sort == "name":
+    if sort == Sort.NAME:
         return query.order_by(Product.name, Product.id)
-    return query.order_by(Product.id.desc())
+    return query.order_by(Product.id.desc())  # Sort.NEWEST
 
 
-def list_products_for_sale(filters: CatalogFilter, on: date) -> CatalogPage:
+def list_products_for_sale(filters: ProductQuery, on: date) -> ResultPage:
     """One page of products for sale on `on`: 1 count + 1 page query + 3 eager loads."""
     page = max(1, filters.page)
-    query = _apply_sort(_apply_filters(select_for_sale(on), filters, on), filters.sort, on)
+    sort = filters.sort_among(LISTING_SORTS)
+    query = _apply_sort(_apply_filters(select_for_sale(on), filters, on), sort, on)
     count_query = _apply_filters(
         select(func.count(Product.id)).where(for_sale_clause(on)), filters, on
     )
@@ -94,7 +58,7 @@ def list_products_for_sale(filters: CatalogFilter, on: date) -> CatalogPage:
     items = list(
         db.session.scalars(query.limit(filters.per_page).offset((page - 1) * filters.per_page))
     )
-    return CatalogPage(items=items, total=total, page=page, per_page=filters.per_page)
+    return ResultPage(items=items, total=total, page=page, per_page=filters.per_page)
 
 
 def count_for_sale_by_province(on: date) -> dict[str, int]:

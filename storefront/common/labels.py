@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from catalog.certificates.states import CertificateState
 from catalog.enums import IssuerLevel, ProducerKind, ProductGroup
+from catalog.products.listing import Sort
 from orders.enums import OrderStatus, PaymentMethod
 
 GROUP_LABELS = {
@@ -60,11 +61,12 @@ PAYMENT_LABELS = {
 }
 
 SORT_LABELS = {
-    "newest": _l("Newest"),
-    "price_asc": _l("Price: low to high"),
-    "price_desc": _l("Price: high to low"),
-    "stars": _l("Most stars"),
-    "name": _l("Name"),
+    Sort.RELEVANCE: _l("Best match"),
+    Sort.NEWEST: _l("Newest"),
+    Sort.PRICE_ASC: _l("Price: low to high"),
+    Sort.PRICE_DESC: _l("Price: high to low"),
+    Sort.STARS: _l("Most stars"),
+    Sort.NAME: _l("Name"),
 }
 
 

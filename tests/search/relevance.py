@@ -241,12 +241,13 @@ def format_table(means: dict[str, Scores]) -> str:
 
 def demo_search_skus(app, index_dir: str) -> Callable[[str], list[str]]:
     """A function query → ranked SKUs (top 10), searching the demo catalog on SUITE_DAY."""
-    from search.query import ProductSearch, SearchFilters
+    from catalog.products.listing import ProductQuery
+    from search.query import ProductSearch
 
     service = ProductSearch(index_dir, snapshot_ttl=3600)
 
     def _search(query: str) -> list[str]:
-        page = service.search(query, SearchFilters(per_page=10), SUITE_DAY)
+        page = service.search(query, ProductQuery(per_page=10), SUITE_DAY)
         return [product.sku for product in page.items]
 
     return _search

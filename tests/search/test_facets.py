@@ -6,7 +6,8 @@ import itertools
 import random
 from datetime import date
 
-from search.query import SearchFilters
+from catalog.enums import ProductGroup
+from catalog.products.listing import ProductQuery
 from search.snapshot import ForSaleRow, ForSaleSnapshot, refine
 
 
@@ -30,7 +31,7 @@ def _snapshot() -> ForSaleSnapshot:
     return ForSaleSnapshot(date(2026, 11, 1), rows)
 
 
-def _expected(hits, rows, filters: SearchFilters):
+def _expected(hits, rows, filters: ProductQuery):
     """The rule spelled out product by product."""
 
     def passes(row, skip=None):
@@ -70,9 +71,9 @@ def test_every_filter_combination_counts_like_the_rule():
         [None, "79"], [None, "do_uong"], [None, 4], [None, 150_000], [None, 300_000]
     )
     for province, group, stars, lowest, highest in combos:
-        filters = SearchFilters(
+        filters = ProductQuery(
             province_code=province,
-            group=group,
+            group=ProductGroup(group) if group else None,
             stars=stars,
             min_price_vnd=lowest,
             max_price_vnd=highest,
