@@ -6,6 +6,7 @@ entry commit (or roll back) together.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy import Select, select
 
 from core.db import db
 
-from .models import AuditEntry
+from .models import AuditEntry, User
 
 
 def record_audit(
@@ -52,3 +53,23 @@ def select_audit_entries(
     if action_prefix:
         query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
     return query
+
+
+@dataclass(frozen=True)
+class AuditLog:
+    """Entries newest first, and the accounts that made them (missing id: the system)."""
+
+    entries: list[AuditEntry]
+    actors: dict[int, User]
+
+
+def recent_audit_log(*, entity: str | None = None, limit: int = 100) -> AuditLog:
+    """The newest `limit` entries (optionally of one entity kind) with their actors: two queries."""
+    entries = list(db.session.scalars(select_audit_entries(entity=entity).limit(limit)))
+    actor_ids = {entry.actor_id for entry in entries if entry.actor_id}
+    actors = (
+        {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+        if actor_ids
+        else {}
+    )
+    return AuditLog(entries=entries, actors=actors)

@@ -1,4 +1,5 @@
-"""Account operations without the web: find users, reset passwords, invite producer members.
+"""Account operations without the web: register, sign in, find users, reset passwords, invite
+producer members.
 
 Links carry signed tokens (itsdangerous) made with the app's secret, passed in by the caller.
 A reset token embeds a fingerprint of the current password hash, so it stops working once used;
@@ -30,6 +31,30 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(
         select(User).where(func.lower(User.email) == nfc(email).strip().lower())
     )
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, else None (whichever was wrong)."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active or not user.check_password(password):
+        return None
+    return user
+
+
+def register_buyer(*, email: str, name: str, password: str) -> User:
+    """A new buyer account; EmailTaken if the e-mail already has one. Flushes."""
+    email = nfc(email).strip().lower()
+    if find_user_by_email(email) is not None:
+        raise EmailTaken()
+    user = User(email=email, name=nfc(name))
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
 
 
 def _serializer(secret_key: str, salt: str) -> URLSafeTimedSerializer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounts.audit import record_audit
 from accounts.models import Role, User
@@ -13,13 +13,42 @@ from core.db import db
 from core.text import nfc, slugify
 
 from .enums import ApplicationStatus, ProducerKind
-from .errors import ApplicationAlreadyDecided, ApplicationNotFound
-from .models import Producer, ProducerApplication
+from .errors import ApplicationAlreadyDecided, ApplicationNotFound, ProducerNotFound
+from .models import Producer, ProducerApplication, Product
 from .slugs import unique_slug
 
 
 def get_producer_by_slug(slug: str) -> Producer | None:
     return db.session.scalar(select(Producer).where(Producer.slug == slug))
+
+
+def get_producer(producer_id: int) -> Producer:
+    """Any producer (admin side, or the member's own); ProducerNotFound if there is none."""
+    producer = db.session.get(Producer, producer_id)
+    if producer is None:
+        raise ProducerNotFound(producer_id=producer_id)
+    return producer
+
+
+def producer_is_active(producer_id: int) -> bool:
+    """The producer exists and may sell (its members may use the portal)."""
+    producer = db.session.get(Producer, producer_id)
+    return producer is not None and producer.is_active
+
+
+def producers_with_product_counts() -> list[tuple[Producer, int]]:
+    """Every producer by name, with how many products it lists (one query)."""
+    counts = (
+        select(Product.producer_id, func.count(Product.id).label("product_count"))
+        .group_by(Product.producer_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Producer, func.coalesce(counts.c.product_count, 0))
+        .outerjoin(counts, counts.c.producer_id == Producer.id)
+        .order_by(Producer.name, Producer.id)
+    )
+    return [(producer, int(count)) for producer, count in rows]
 
 
 # --- onboarding -------------------------------------------------------------------------------
@@ -65,6 +94,29 @@ def pending_application_of(user_id: int) -> ProducerApplication | None:
         .where(ProducerApplication.applicant_id == user_id)
         .order_by(ProducerApplication.id.desc())
         .limit(1)
+    )
+
+
+def list_applications() -> list[ProducerApplication]:
+    """Every application, pending ones first, newest first."""
+    return list(
+        db.session.scalars(
+            select(ProducerApplication).order_by(
+                (ProducerApplication.status == ApplicationStatus.PENDING.value).desc(),
+                ProducerApplication.id.desc(),
+            )
+        )
+    )
+
+
+def count_pending_applications() -> int:
+    return int(
+        db.session.scalar(
+            select(func.count(ProducerApplication.id)).where(
+                ProducerApplication.status == ApplicationStatus.PENDING.value
+            )
+        )
+        or 0
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event, text
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -72,6 +72,11 @@ def configure_sqlite(engine) -> None:
 
 
 _WRITE_OPTION = "ocop_write_transaction"
+
+
+def ping() -> None:
+    """One round trip to the database (health checks); raises when it cannot be reached."""
+    db.session.execute(text("SELECT 1"))
 
 
 def begin_write() -> None:

@@ -62,6 +62,10 @@ class CheckoutDetails:
     locale: str = "vi"
 
 
+def find_order_by_number(number: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.number == number))
+
+
 def find_order_by_token(checkout_token: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.checkout_token == checkout_token))
 

@@ -36,16 +36,20 @@ class OrderPartNotFound(OrdersError):
     http_status = 404
 
 
-def select_parts_for_producer(producer_id: int, statuses: tuple[OrderStatus, ...] = ()):
+def parts_for_producer(
+    producer_id: int, statuses: tuple[OrderStatus, ...] = (), *, limit: int | None = None
+) -> list[OrderPart]:
+    """This producer's order parts, newest first, optionally only in `statuses`."""
     query = (
         select(OrderPart)
         .where(OrderPart.producer_id == producer_id)
         .options(selectinload(OrderPart.order), selectinload(OrderPart.lines))
         .order_by(OrderPart.id.desc())
+        .limit(limit)
     )
     if statuses:
         query = query.where(OrderPart.status.in_([s.value for s in statuses]))
-    return query
+    return list(db.session.scalars(query))
 
 
 def get_part_for_producer(producer_id: int, part_id: int) -> OrderPart:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounts.audit import record_audit
 from core.db import db
@@ -148,12 +148,22 @@ def revoke_certificate(
     db.session.flush()
 
 
-def select_certificate_queue(status: CertificateStatus = CertificateStatus.PENDING):
+def certificate_queue(
+    status: CertificateStatus = CertificateStatus.PENDING,
+) -> list[tuple[Certificate, Product, Producer]]:
     """Certificates in `status`, oldest first, with their product and producer."""
-    return (
+    rows = db.session.execute(
         select(Certificate, Product, Producer)
         .join(Product, Product.id == Certificate.product_id)
         .join(Producer, Producer.id == Product.producer_id)
         .where(Certificate.status == status.value)
         .order_by(Certificate.created_at, Certificate.id)
+    )
+    return [(cert, product, producer) for cert, product, producer in rows]
+
+
+def count_certificates(status: CertificateStatus = CertificateStatus.PENDING) -> int:
+    return int(
+        db.session.scalar(select(func.count(Certificate.id)).where(Certificate.status == status.value))
+        or 0
     )

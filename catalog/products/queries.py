@@ -61,6 +61,11 @@ def list_products_for_sale(filters: ProductQuery, on: date) -> ResultPage:
     return ResultPage(items=items, total=total, page=page, per_page=filters.per_page)
 
 
+def count_all_products() -> int:
+    """Every product in the catalog, for sale or not."""
+    return int(db.session.scalar(select(func.count(Product.id))) or 0)
+
+
 def count_for_sale_by_province(on: date) -> dict[str, int]:
     """Products for sale per current province code (one GROUP BY)."""
     query = (

@@ -5,23 +5,25 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from accounts.audit import record_audit, select_audit_entries
-from accounts.models import User
+from accounts.audit import recent_audit_log
 from catalog.certificates.lifecycle import (
+    certificate_queue,
+    count_certificates,
     get_certificate,
     reject_certificate,
     revoke_certificate,
-    select_certificate_queue,
     verify_certificate,
 )
-from catalog.enums import ApplicationStatus, CertificateStatus
+from catalog.enums import CertificateStatus
 from catalog.importer import import_catalog
-from catalog.models import Producer, ProducerApplication
 from catalog.producers import (
     approve_application,
+    count_pending_applications,
     get_application,
+    get_producer,
+    list_applications,
+    producers_with_product_counts,
     reject_application,
     set_producer_active,
 )
@@ -43,16 +45,10 @@ AUDIT_PAGE_SIZE = 100
 @bp.get("/")
 @access("admin")
 def home():
-    pending_applications = db.session.scalar(
-        select(func.count(ProducerApplication.id)).where(
-            ProducerApplication.status == ApplicationStatus.PENDING.value
-        )
-    )
-    pending_certificates = len(db.session.execute(select_certificate_queue()).all())
     return render_template(
         "admin/home.html",
-        pending_applications=pending_applications,
-        pending_certificates=pending_certificates,
+        pending_applications=count_pending_applications(),
+        pending_certificates=count_certificates(CertificateStatus.PENDING),
     )
 
 
@@ -62,15 +58,9 @@ def home():
 @bp.get("/applications")
 @access("admin")
 def applications():
-    rows = db.session.scalars(
-        select(ProducerApplication).order_by(
-            (ProducerApplication.status == ApplicationStatus.PENDING.value).desc(),
-            ProducerApplication.id.desc(),
-        )
-    ).all()
     return render_template(
         "admin/applications.html",
-        applications=rows,
+        applications=list_applications(),
         action_form=ActionForm(),
         reason_form=ReasonForm(),
     )
@@ -106,16 +96,15 @@ def application_reject(application_id: int):
 @bp.get("/producers")
 @access("admin")
 def producers():
-    rows = db.session.scalars(select(Producer).order_by(Producer.name)).all()
-    return render_template("admin/producers.html", producers=rows, reason_form=ReasonForm())
+    return render_template(
+        "admin/producers.html", producers=producers_with_product_counts(), reason_form=ReasonForm()
+    )
 
 
 @bp.post("/producers/<int:producer_id>/active")
 @access("admin")
 def producer_active(producer_id: int):
-    producer = db.session.get(Producer, producer_id)
-    if producer is None:
-        return render_template("errors/404.html"), 404
+    producer = get_producer(producer_id)
     active = request.form.get("active") == "1"
     form = ReasonForm() if not active else ActionForm()
     if form.validate_on_submit():
@@ -143,10 +132,9 @@ def certificates():
     status = request.args.get("status", CertificateStatus.PENDING.value)
     if status not in {s.value for s in CertificateStatus}:
         status = CertificateStatus.PENDING.value
-    rows = db.session.execute(select_certificate_queue(CertificateStatus(status))).all()
     return render_template(
         "admin/certificates.html",
-        rows=rows,
+        rows=certificate_queue(CertificateStatus(status)),
         status=status,
         statuses=list(CertificateStatus),
         action_form=ActionForm(),
@@ -232,24 +220,9 @@ def registry_import():
             flash(_("Please upload a UTF-8 CSV file of at most 5 MB."), "error")
             status = 400
         else:
-            report = import_catalog(text, dry_run=form.dry_run.data)
-            if not form.dry_run.data:
-                # The importer owns its transaction; the audit entry summarises what it did.
-                record_audit(
-                    actor_id=current_user.id,
-                    action="catalog.imported",
-                    entity="import",
-                    entity_id=0,
-                    before=None,
-                    after={
-                        "created": report.created,
-                        "updated": report.updated,
-                        "rejected": len(report.errors),
-                        "product_ids": report.changed_product_ids[:1000],
-                    },
-                    now=clock.utcnow(),
-                )
-                db.session.commit()
+            report = import_catalog(
+                text, actor_id=current_user.id, now=clock.utcnow(), dry_run=form.dry_run.data
+            )
             if report.changed_product_ids:
                 after_products_changed(report.changed_product_ids)
     return render_template("admin/import.html", form=form, report=report), status
@@ -259,11 +232,7 @@ def registry_import():
 @access("admin")
 def audit():
     entity = request.args.get("entity") or None
-    entries = db.session.scalars(select_audit_entries(entity=entity).limit(AUDIT_PAGE_SIZE)).all()
-    actor_ids = {e.actor_id for e in entries if e.actor_id}
-    actors = (
-        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
-        if actor_ids
-        else {}
+    log = recent_audit_log(entity=entity, limit=AUDIT_PAGE_SIZE)
+    return render_template(
+        "admin/audit.html", entries=log.entries, actors=log.actors, entity=entity
     )
-    return render_template("admin/audit.html", entries=entries, actors=actors, entity=entity)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
 from catalog.importer import count_data_rows, import_catalog
-from catalog.models import Product
-from core.db import db
+from catalog.products.queries import count_all_products
+from core import clock
 
 from ..common.indexing import after_products_changed
 
@@ -23,7 +22,9 @@ group = AppGroup("catalog", help="Catalog import and demo data.")
 def _run_import(text: str, dry_run: bool) -> bool:
     total = count_data_rows(text)
     with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
-        report = import_catalog(text, dry_run=dry_run, progress=bar.update)
+        report = import_catalog(
+            text, actor_id=None, now=clock.utcnow(), dry_run=dry_run, progress=bar.update
+        )
     for error in report.errors:
         click.echo(f"line {error.line}: {error.sku or '-'}: {error.reason}", err=True)
     prefix = "dry run: would have " if dry_run else ""
@@ -50,7 +51,7 @@ def import_command(csv_file: Path, dry_run: bool) -> None:
 @click.option("--force", is_flag=True, help="Import even if the catalog is not empty.")
 def load_demo_command(force: bool) -> None:
     """Load the demo catalog shipped with the app, if the database has no products yet."""
-    has_products = db.session.scalar(select(func.count(Product.id))) or 0
+    has_products = count_all_products()
     if has_products and not force:
         click.echo(f"catalog has {has_products} products; demo not loaded (use --force)")
         return

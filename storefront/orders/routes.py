@@ -8,10 +8,8 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
 
-from core.db import db
-from orders.checkout import find_order_for_buyer, orders_of_user
+from orders.checkout import find_order_by_number, find_order_for_buyer, orders_of_user
 from orders.enums import PaymentMethod
 from orders.models import Order
 from orders.payments.vietqr import VietQRTransfer
@@ -24,7 +22,7 @@ from .forms import LookupForm, PayForm
 
 
 def _visible_order_or_404(number: str) -> Order:
-    order = db.session.scalar(select(Order).where(Order.number == number))
+    order = find_order_by_number(number)
     if order is None or not may_see_order(order):
         abort(404)
     return order

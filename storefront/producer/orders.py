@@ -19,8 +19,8 @@ from orders.fulfilment import (
     count_parts_to_pack,
     get_part_for_producer,
     pack_part,
+    parts_for_producer,
     sales_this_month_vnd,
-    select_parts_for_producer,
     ship_part,
 )
 
@@ -28,6 +28,8 @@ from ..access import access, current_producer_id
 from ..common.forms import ActionForm, ReasonForm
 from . import bp
 from .forms import ShipForm
+
+RECENT_PARTS_SHOWN = 200
 
 
 def dashboard_order_figures(producer_id: int, now: datetime) -> dict:
@@ -43,8 +45,8 @@ def orders():
     producer_id = current_producer_id()
     return render_template(
         "producer/orders.html",
-        to_pack=db.session.scalars(select_parts_for_producer(producer_id, TO_PACK)).all(),
-        parts=db.session.scalars(select_parts_for_producer(producer_id).limit(200)).all(),
+        to_pack=parts_for_producer(producer_id, TO_PACK),
+        parts=parts_for_producer(producer_id, limit=RECENT_PARTS_SHOWN),
     )
 
 

@@ -28,7 +28,12 @@ from catalog.enums import ApplicationStatus, IssuerLevel, ProducerKind, ProductG
 from catalog.errors import UploadRejected
 from catalog.models import Producer
 from catalog.origin.traceability import get_batch_for_producer, origin_scans_by_product
-from catalog.producers import ApplicationDetails, pending_application_of, submit_application
+from catalog.producers import (
+    ApplicationDetails,
+    get_producer,
+    pending_application_of,
+    submit_application,
+)
 from catalog.products.photos import (
     delete_product_photo,
     get_photo_for_producer,
@@ -63,7 +68,7 @@ def upload_limits() -> UploadLimits:
 
 
 def _producer() -> Producer:
-    return db.session.get(Producer, current_producer_id())
+    return get_producer(current_producer_id())
 
 
 def _commit_and_reindex(product_ids: list[int]) -> None:

@@ -31,6 +31,7 @@ from catalog.products.queries import (
     list_products_for_sale,
 )
 from core.clock import today_in_vietnam
+from core.db import ping
 
 from ..access import access
 from ..common.listing_args import product_query_from_args
@@ -197,9 +198,5 @@ def media(filename: str):
 @bp.get("/healthz")
 @access("public")
 def healthz():
-    from sqlalchemy import text
-
-    from core.db import db
-
-    db.session.execute(text("SELECT 1"))
+    ping()
     return jsonify(status="ok")

@@ -261,6 +261,7 @@ def main() -> int:
 
     from catalog.importer import import_catalog
     from config import TestingConfig
+    from core.clock import utcnow
     from search.indexer import rebuild_index
     from storefront import create_app
 
@@ -272,7 +273,9 @@ def main() -> int:
         )
         with app.app_context():
             upgrade()
-            report = import_catalog(DEMO_CSV.read_text(encoding="utf-8"))
+            report = import_catalog(
+                DEMO_CSV.read_text(encoding="utf-8"), actor_id=None, now=utcnow()
+            )
             assert report.ok, report.errors
             rebuild_index(app.config["SEARCH_INDEX_DIR"])
             means, per_query = evaluate(demo_search_skus(app, app.config["SEARCH_INDEX_DIR"]))

@@ -7,6 +7,7 @@ from flask_migrate import upgrade  # noqa: F401 - the schema comes from the sess
 
 from catalog.importer import import_catalog
 from config import TestingConfig
+from core.clock import utcnow
 from core.db import db
 from search.indexer import rebuild_index
 from storefront import create_app
@@ -43,7 +44,7 @@ def demo_results(database_url, tmp_path_factory):
         from tests.conftest import _empty_all_tables
 
         _empty_all_tables()
-        report = import_catalog(DEMO_CSV.read_text(encoding="utf-8"))
+        report = import_catalog(DEMO_CSV.read_text(encoding="utf-8"), actor_id=None, now=utcnow())
         assert report.ok, report.errors
         rebuild_index(app.config["SEARCH_INDEX_DIR"])
         results = evaluate(demo_search_skus(app, app.config["SEARCH_INDEX_DIR"]))
