@@ -24,7 +24,7 @@ from core.clock import VN_TZ, today_in_vietnam
 from core.db import begin_write, db
 from core.text import nfc
 
-from .enums import OutboxKind, PaymentMethod, PaymentStatus
+from .enums import OrderEmailKind, PaymentMethod, PaymentStatus
 from .errors import (
     BelowCardMinimum,
     EmptyCart,
@@ -35,7 +35,7 @@ from .errors import (
 )
 from .lifecycle import record_stock_change
 from .models import Cart, CartLine, Order, OrderCounter, OrderLine, OrderPart, Payment
-from .outbox import enqueue_order_email
+from .notifications import enqueue_order_email
 from .payments import PaymentProvider
 from .shipping import shipping_fee_vnd, shipping_zone
 
@@ -247,7 +247,7 @@ def _build_order(
             record_stock_change(
                 line.product_id, -line.quantity, part_id=part.id, actor_id=user_id, now=now
             )
-    enqueue_order_email(order, OutboxKind.ORDER_PLACED)
+    enqueue_order_email(order, OrderEmailKind.ORDER_PLACED)
     db.session.execute(CartLine.__table__.delete().where(CartLine.cart_id == cart.id))
     db.session.flush()
     db.session.expire(cart, ["lines"])

@@ -19,14 +19,14 @@ from core.db import db
 from .enums import (
     ALLOWED_TRANSITIONS,
     STOCK_HOLDING,
+    OrderEmailKind,
     OrderStatus,
-    OutboxKind,
     PaymentMethod,
     PaymentStatus,
 )
 from .errors import InvalidTransition, OrdersError
 from .models import Order, OrderPart
-from .outbox import enqueue_order_email
+from .notifications import enqueue_order_email
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def transition_to(
     if status == OrderStatus.CANCELLED:
         release_part_stock(part, now=now)
     if notify:
-        enqueue_order_email(part.order, OutboxKind.ORDER_STATUS, part=part, status=status.value)
+        enqueue_order_email(part.order, OrderEmailKind.ORDER_STATUS, part=part, status=status.value)
     db.session.flush()
 
 
@@ -105,7 +105,7 @@ def mark_order_paid(
         if part.status_enum == OrderStatus.AWAITING_PAYMENT:
             transition_to(part, OrderStatus.PAID, now=now, notify=False, actor_id=actor_id)
     if notify:
-        enqueue_order_email(order, OutboxKind.ORDER_STATUS, status=OrderStatus.PAID.value)
+        enqueue_order_email(order, OrderEmailKind.ORDER_STATUS, status=OrderStatus.PAID.value)
     db.session.flush()
 
 
@@ -139,7 +139,7 @@ def cancel_order_parts(order: Order, *, now: datetime, notify: bool = True) -> N
         if payment.status == PaymentStatus.PENDING.value:
             payment.status = PaymentStatus.CANCELLED.value
     if notify:
-        enqueue_order_email(order, OutboxKind.ORDER_STATUS, status=OrderStatus.CANCELLED.value)
+        enqueue_order_email(order, OrderEmailKind.ORDER_STATUS, status=OrderStatus.CANCELLED.value)
     db.session.flush()
 
 

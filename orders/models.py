@@ -1,4 +1,4 @@
-"""Carts, buyer orders split per producer, frozen order lines, payments, Stripe events, outbox."""
+"""Carts, buyer orders split per producer, frozen order lines, payments, Stripe events."""
 
 from __future__ import annotations
 
@@ -219,21 +219,3 @@ class StripeEvent(db.Model):
     event_type: Mapped[str] = mapped_column(String(80))
     outcome: Mapped[str] = mapped_column(String(80))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class OutboxMessage(db.Model):
-    """An e-mail to send, written in the same transaction as the order change it reports."""
-
-    __tablename__ = "outbox_message"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"), index=True)
-    part_id: Mapped[int | None] = mapped_column(ForeignKey("order_part.id"), nullable=True)
-    status: Mapped[str] = mapped_column(String(24), default="")  # the part status it announces
-    to_address: Mapped[str] = mapped_column(String(255))
-    locale: Mapped[str] = mapped_column(String(8), default="vi")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
-    attempt_count: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")

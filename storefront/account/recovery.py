@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from accounts.errors import InvalidToken
-from accounts.mail import enqueue_mail
 from accounts.service import (
     accept_invitation,
     find_user_by_email,
@@ -21,10 +20,12 @@ from accounts.service import (
     user_for_password_reset,
 )
 from core.db import db
+from core.mail_queue import enqueue_mail
 
 from ..access import access
 from ..common.urls import public_url
 from ..errors import message_for
+from ..i18n import current_locale
 from . import bp
 from .forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm
 from .routes import _sign_in
@@ -46,6 +47,7 @@ def password_forgot():
             enqueue_mail(
                 kind="password_reset",
                 to_address=user.email,
+                locale=current_locale(),
                 subject=_("Choose a new password for the OCOP shop"),
                 body_text=render_template("email/password_reset.txt", user=user, url=url),
             )

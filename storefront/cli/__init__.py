@@ -17,4 +17,3 @@ AREAS = (catalog, accounts, search, orders, certificates, mail, origin)
 def register_cli(app: Flask) -> None:
     for area in AREAS:
         app.cli.add_command(area.group)
-    app.cli.add_command(mail.outbox_group)  # order e-mails, until the two mail queues merge

@@ -8,15 +8,17 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from accounts.mail import enqueue_mail
 from accounts.service import producer_members
 from catalog.certificates.reminders import claim_due_reminders
 from core import clock
 from core.db import db
+from core.mail_queue import enqueue_mail
 
 from ..common.urls import public_url
 
 group = AppGroup("certificates", help="Certificate housekeeping.")
+
+REMINDER_LOCALE = "vi"  # producers are Vietnamese businesses
 
 
 @group.command("remind")
@@ -36,7 +38,7 @@ def _queue_reminder_mails(claimed) -> int:
     for item in claimed:
         producer = item.product.producer
         url = public_url(url_for("producer.certificate_new", product_id=item.product.id))
-        with force_locale("vi"):
+        with force_locale(REMINDER_LOCALE):
             subject = _("OCOP certificate expiring: %(product)s", product=item.product.name)
             body = render_template(
                 "email/certificate_reminder.txt",
@@ -51,6 +53,7 @@ def _queue_reminder_mails(claimed) -> int:
                 enqueue_mail(
                     kind="certificate_reminder",
                     to_address=member.email,
+                    locale=REMINDER_LOCALE,
                     subject=subject,
                     body_text=body,
                 )

@@ -1,4 +1,4 @@
-"""`flask mail send` (account and producer e-mails) and `flask outbox send` (order e-mails)."""
+"""`flask mail send`: deliver every queued e-mail by SMTP (MAIL_SERVER, MAIL_PORT, MAIL_FROM)."""
 
 from __future__ import annotations
 
@@ -10,25 +10,28 @@ from flask import current_app, render_template
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from accounts.mail import send_pending_mail
 from core import clock
-from core.db import db
-from orders.models import Order, OrderPart, OutboxMessage
-from orders.outbox import RenderedEmail, send_pending
+from core.mail_queue import QueuedMail, RenderedEmail, deliver_pending
+from orders.enums import OrderEmailKind
+from orders.notifications import order_email_subject
 
-group = AppGroup("mail", help="Account and producer e-mails.")
-outbox_group = AppGroup("outbox", help="Send the e-mails waiting in the outbox.")
+group = AppGroup("mail", help="The e-mail queue.")
+
+ORDER_EMAIL_KINDS = frozenset(kind.value for kind in OrderEmailKind)
 
 
-def render_outbox_message(message: OutboxMessage) -> RenderedEmail:
-    """Render an outbox row in the buyer's language from the order as it is now."""
-    order = db.session.get(Order, message.order_id)
-    part = db.session.get(OrderPart, message.part_id) if message.part_id else None
+def render_queued_mail(message: QueuedMail) -> RenderedEmail:
+    """The message as sent: as queued, or (order e-mails) rendered now in the buyer's language
+    from the order as it is now."""
+    if message.is_rendered:
+        return RenderedEmail(message.to_address, message.subject, message.body_text)
+    if message.kind not in ORDER_EMAIL_KINDS:
+        raise ValueError(f"no way to render a {message.kind!r} e-mail")
+    order, part, status = order_email_subject(message)
+    context = {"order": order, "part": part, "status": status, "locale": message.locale}
     with force_locale(message.locale or "vi"):
-        subject = render_template(
-            f"email/{message.kind}_subject.txt", order=order, part=part, message=message
-        ).strip()
-        body = render_template(f"email/{message.kind}.txt", order=order, part=part, message=message)
+        subject = render_template(f"email/{message.kind}_subject.txt", **context).strip()
+        body = render_template(f"email/{message.kind}.txt", **context)
     return RenderedEmail(to_address=message.to_address, subject=subject, body_text=body)
 
 
@@ -43,21 +46,9 @@ def smtp_deliver(email: RenderedEmail) -> None:
         smtp.send_message(mail)
 
 
-@outbox_group.command("send")
-@click.option("--limit", default=100, show_default=True, help="At most this many messages.")
-def send_outbox_command(limit: int) -> None:
-    """Send pending e-mails by SMTP (MAIL_SERVER, MAIL_PORT, MAIL_FROM); failures are retried later."""
-    report = send_pending(render_outbox_message, smtp_deliver, now=clock.utcnow(), limit=limit)
-    click.echo(f"sent {report.sent}, failed {report.failed}")
-
-
 @group.command("send")
 @click.option("--limit", default=100, show_default=True, help="At most this many messages.")
 def send_command(limit: int) -> None:
-    """Send queued account/producer e-mails by SMTP; failures are retried on the next run."""
-    report = send_pending_mail(
-        lambda to, subject, body: smtp_deliver(RenderedEmail(to, subject, body)),
-        now=clock.utcnow(),
-        limit=limit,
-    )
+    """Send queued e-mails (orders, accounts, producers); failures are retried on the next run."""
+    report = deliver_pending(render_queued_mail, smtp_deliver, now=clock.utcnow(), limit=limit)
     click.echo(f"sent {report.sent}, failed {report.failed}")

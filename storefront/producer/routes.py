@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.errors import AccountError
-from accounts.mail import enqueue_mail
 from accounts.models import Role
 from accounts.service import make_invitation_token, producer_members
 from catalog.certificates.lifecycle import (
@@ -51,6 +50,7 @@ from catalog.products.portal import (
 from catalog.uploads import UploadLimits
 from core import clock
 from core.db import db
+from core.mail_queue import enqueue_mail
 
 from ..access import access, current_producer_id
 from ..common.forms import ActionForm
@@ -58,6 +58,7 @@ from ..common.indexing import after_products_changed
 from ..common.private_files import send_certificate_scan
 from ..common.urls import public_url
 from ..errors import message_for
+from ..i18n import current_locale
 from . import bp
 from .forms import ApplicationForm, CertificateForm, InviteForm, PhotoForm, ProductForm
 
@@ -328,6 +329,7 @@ def members():
             enqueue_mail(
                 kind="invitation",
                 to_address=form.email.data.strip().lower(),
+                locale=current_locale(),
                 subject=_("Join %(name)s on the OCOP shop", name=producer.name),
                 body_text=render_template(
                     "email/producer_invitation.txt", producer=producer, url=invitation_url

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from accounts.models import AuditEntry, MailMessage, User
+from accounts.models import AuditEntry, User
 from catalog.certificates.reminders import reminder_threshold
 from catalog.for_sale import is_for_sale
 from catalog.models import CertificateReminder, Producer, ProducerApplication, Product
 from core.clock import today_in_vietnam
 from core.db import db
+from core.mail_queue import QueuedMail
 
 APPLICATION = {
     "kind": "cooperative",
@@ -147,7 +148,7 @@ def test_reminder_cli_is_idempotent_per_certificate_and_threshold(runner, portal
     )
     assert sorted(given) == [7, 30, 90]
     mails = db.session.scalars(
-        select(MailMessage).where(MailMessage.kind == "certificate_reminder")
+        select(QueuedMail).where(QueuedMail.kind == "certificate_reminder")
     ).all()
     # Three reminders, each to both members of A (member and owner).
     assert len(mails) == 6
@@ -166,12 +167,12 @@ def test_renewed_certificate_gets_no_reminder(runner, portal_world, make_certifi
 
 
 def test_mail_send_delivers_queued_messages_once(runner, app, monkeypatch):
-    from accounts.mail import enqueue_mail
+    from core.mail_queue import enqueue_mail
     from storefront.cli import mail
 
     sent = []
     monkeypatch.setattr(mail, "smtp_deliver", lambda email: sent.append(email.to_address))
-    enqueue_mail(kind="x", to_address="a@example.vn", subject="s", body_text="b")
+    enqueue_mail(kind="x", to_address="a@example.vn", locale="vi", subject="s", body_text="b")
     db.session.commit()
     assert "sent 1" in runner.invoke(args=["mail", "send"]).output
     assert "sent 0" in runner.invoke(args=["mail", "send"]).output
