@@ -26,8 +26,16 @@ from core.db import db
 from .enums import CertificateStatus
 from .models import Certificate, Producer, Product, product_load_options
 
+# The OCOP ratings: 3★, 4★ and 5★ (1★/2★ assessments are not a certification). Every star bound
+# in the shop comes from here (tests/test_architecture.py checks it).
 MIN_STARS = 3
 MAX_STARS = 5
+OCOP_STARS = tuple(range(MIN_STARS, MAX_STARS + 1))
+
+
+def is_ocop_rating(stars: int) -> bool:
+    """3, 4 or 5 stars: a rating that can put a product on sale."""
+    return MIN_STARS <= stars <= MAX_STARS
 
 
 def _certificate_valid(cert: Any, on: date) -> Any:

@@ -20,10 +20,11 @@ from sqlalchemy import select
 
 from accounts.audit import record_audit
 from core.db import db
-from core.text import nfc, slugify
+from core.text import clean_text, slugify
 
 from .admin_units import resolve_province
 from .enums import CertificateStatus, IssuerLevel, ProducerKind, parse_product_group
+from .for_sale import MAX_STARS, MIN_STARS, is_ocop_rating
 from .models import Certificate, Producer, Product
 from .slugs import unique_slug
 
@@ -64,14 +65,19 @@ REQUIRED = (
     "stock",
 )
 MAX_PRICE_VND = 10_000_000_000  # 10 billion dong: anything above is a typo
+MAX_SKU_LENGTH = 64
 MAX_AUDITED_PRODUCT_IDS = 1000  # an audit entry names at most this many changed products
 
 
 @dataclass(frozen=True)
 class RowError:
+    """A row (or the header, line 1) that was not imported: a stable code and its parameters,
+    turned into a sentence by the web layer or the command line."""
+
     line: int
     sku: str
-    reason: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,7 +120,12 @@ class ParsedRow:
 
 
 class RowInvalid(ValueError):
-    pass
+    """Why a row cannot be imported: a code (see RowError) and its parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 def _parse_int(value: str, column: str) -> int:
@@ -122,14 +133,14 @@ def _parse_int(value: str, column: str) -> int:
     try:
         return int(cleaned)
     except ValueError:
-        raise RowInvalid(f"{column}: not a whole number: {value!r}") from None
+        raise RowInvalid("not_a_whole_number", column=column, value=value) from None
 
 
 def _parse_date(value: str, column: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RowInvalid(f"{column}: not a date YYYY-MM-DD: {value!r}") from None
+        raise RowInvalid("not_a_date", column=column, value=value) from None
 
 
 def issuer_level_for(issued_by: str) -> IssuerLevel:
@@ -143,45 +154,43 @@ def issuer_level_for(issued_by: str) -> IssuerLevel:
 
 
 def parse_row(raw: dict[str, str]) -> ParsedRow:
-    """Validate one CSV row; raise RowInvalid with a precise reason."""
-    values = {key: nfc(raw.get(key)) for key in COLUMNS}
+    """Validate one CSV row; raise RowInvalid with a precise code and parameters."""
+    values = {key: clean_text(raw.get(key)) for key in COLUMNS}
     missing = [key for key in REQUIRED if not values[key]]
     if missing:
-        raise RowInvalid(f"missing value(s): {', '.join(missing)}")
+        raise RowInvalid("missing_values", columns=missing)
     group = parse_product_group(values["group"])
     if group is None:
-        raise RowInvalid(f"group: unknown product group {values['group']!r}")
+        raise RowInvalid("unknown_group", value=values["group"])
     stars = _parse_int(values["stars"], "stars")
-    if not 3 <= stars <= 5:
-        raise RowInvalid(f"stars: must be 3, 4 or 5, got {stars}")
+    if not is_ocop_rating(stars):
+        raise RowInvalid("stars_out_of_range", value=stars, min=MIN_STARS, max=MAX_STARS)
     issued_on = _parse_date(values["issued_on"], "issued_on")
     expires_on = _parse_date(values["expires_on"], "expires_on")
     if expires_on < issued_on:
-        raise RowInvalid("expires_on: before issued_on")
+        raise RowInvalid("expires_before_issue")
     try:
         status = CertificateStatus(values["certificate_status"].lower())
     except ValueError:
-        raise RowInvalid(
-            f"certificate_status: must be verified, pending or revoked, "
-            f"got {values['certificate_status']!r}"
-        ) from None
+        raise RowInvalid("unknown_certificate_status", value=values["certificate_status"]) from None
     try:
         kind = ProducerKind(values["producer_kind"].lower())
     except ValueError:
-        raise RowInvalid(f"producer_kind: unknown kind {values['producer_kind']!r}") from None
+        raise RowInvalid("unknown_producer_kind", value=values["producer_kind"]) from None
     resolved = resolve_province(values["province"])
     if resolved is None:
-        raise RowInvalid(f"province: unknown province {values['province']!r}")
+        raise RowInvalid("unknown_province", value=values["province"])
     price = _parse_int(values["price_vnd"], "price_vnd")
     if price < 0:
-        raise RowInvalid(f"price_vnd: negative price {price}")
+        raise RowInvalid("negative_price", value=price)
     if price > MAX_PRICE_VND:
-        raise RowInvalid(f"price_vnd: implausibly large price {price}")
+        raise RowInvalid("price_too_large", value=price)
     stock = _parse_int(values["stock"], "stock")
     if stock < 0:
-        raise RowInvalid(f"stock: negative stock {stock}")
-    if len(values["sku"]) > 64 or not values["sku"].replace("-", "").replace("_", "").isalnum():
-        raise RowInvalid(f"sku: use letters, digits, '-' or '_' (max 64): {values['sku']!r}")
+        raise RowInvalid("negative_stock", value=stock)
+    sku = values["sku"]
+    if len(sku) > MAX_SKU_LENGTH or not sku.replace("-", "").replace("_", "").isalnum():
+        raise RowInvalid("invalid_sku", value=sku, max_length=MAX_SKU_LENGTH)
     return ParsedRow(
         sku=values["sku"].upper(),
         name=values["name"],
@@ -334,26 +343,24 @@ def import_catalog(
     header, rows = read_rows(text)
     missing_columns = [c for c in COLUMNS if c not in header]
     if missing_columns:
-        report.errors.append(
-            RowError(1, "", f"header: missing column(s): {', '.join(missing_columns)}")
-        )
+        report.errors.append(RowError(1, "", "missing_columns", {"columns": missing_columns}))
         return report
     seen_skus: dict[str, int] = {}
     for line, raw in rows:
-        sku = nfc(raw.get("sku")).upper()
+        sku = clean_text(raw.get("sku")).upper()
         try:
             if None in raw or any(value is None for value in raw.values()):
-                raise RowInvalid("wrong number of columns")
+                raise RowInvalid("wrong_column_count")
             row = parse_row(raw)
             if row.sku in seen_skus:
-                raise RowInvalid(f"sku: duplicate of line {seen_skus[row.sku]}")
+                raise RowInvalid("duplicate_sku", line=seen_skus[row.sku])
             seen_skus[row.sku] = line
             with db.session.begin_nested():
                 product, outcome = upsert_row(row)
         except RowInvalid as exc:
-            report.errors.append(RowError(line, sku, str(exc)))
+            report.errors.append(RowError(line, sku, exc.code, exc.params))
         except Exception as exc:  # a database constraint: report it, keep the good rows
-            report.errors.append(RowError(line, sku, f"database: {exc.__class__.__name__}"))
+            report.errors.append(RowError(line, sku, "database_error", {"error": type(exc).__name__}))
         else:
             setattr(report, outcome, getattr(report, outcome) + 1)
             if outcome != "unchanged":

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from accounts.audit import record_audit
 from accounts.models import Role, User
 from core.db import db
-from core.text import nfc, slugify
+from core.text import clean_text, slugify
 
 from .enums import ApplicationStatus, ProducerKind
 from .errors import ApplicationAlreadyDecided, ApplicationNotFound, ProducerNotFound
@@ -73,15 +73,15 @@ def submit_application(applicant: User, details: ApplicationDetails) -> Producer
     application = ProducerApplication(
         applicant_id=applicant.id,
         kind=details.kind.value,
-        name=nfc(details.name).strip(),
-        registration_no=nfc(details.registration_no).strip(),
+        name=clean_text(details.name),
+        registration_no=clean_text(details.registration_no),
         province_code=details.province_code,
         commune_code=details.commune_code,
-        commune=nfc(details.commune).strip(),
-        address=nfc(details.address).strip(),
-        contact_name=nfc(details.contact_name).strip(),
-        phone=nfc(details.phone).strip(),
-        email=nfc(details.email).strip().lower(),
+        commune=clean_text(details.commune),
+        address=clean_text(details.address),
+        contact_name=clean_text(details.contact_name),
+        phone=clean_text(details.phone),
+        email=clean_text(details.email).lower(),
     )
     db.session.add(application)
     db.session.flush()
@@ -174,7 +174,7 @@ def reject_application(
     if application.status != ApplicationStatus.PENDING.value:
         raise ApplicationAlreadyDecided(application_id=application.id)
     application.status = ApplicationStatus.REJECTED.value
-    application.reason = nfc(reason).strip()[:500]
+    application.reason = clean_text(reason)[:500]
     application.decided_by_id = actor_id
     application.decided_at = now
     record_audit(
@@ -201,7 +201,7 @@ def set_producer_active(
         entity="producer",
         entity_id=producer.id,
         before={"is_active": producer.is_active},
-        after={"is_active": active, "reason": nfc(reason).strip()[:500]},
+        after={"is_active": active, "reason": clean_text(reason)[:500]},
         now=now,
     )
     producer.is_active = active

@@ -53,13 +53,13 @@ def reencode_image(data: bytes, *, max_pixels: int, max_edge: int, quality: int 
                 if width <= 0 or height <= 0:
                     raise UploadNotAnImage()
                 if width * height > max_pixels:
-                    raise UploadTooManyPixels(width=width, height=height)
+                    raise UploadTooManyPixels(width=width, height=height, max_pixels=max_pixels)
                 image.draft("RGB", (max_edge, max_edge))  # JPEG: decode already scaled down
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 rgb = _flatten_to_rgb(upright)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadTooManyPixels() from None
+        raise UploadTooManyPixels(max_pixels=max_pixels) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise UploadNotAnImage() from None
     rgb.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)

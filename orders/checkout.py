@@ -22,7 +22,7 @@ from catalog.for_sale import for_sale_certificate, product_is_for_sale
 from catalog.models import Product, product_load_options
 from core.clock import VN_TZ, today_in_vietnam
 from core.db import begin_write, db
-from core.text import nfc
+from core.text import clean_text
 
 from .enums import OrderEmailKind, PaymentMethod, PaymentStatus
 from .errors import (
@@ -137,7 +137,7 @@ def _validated_address(details: CheckoutDetails) -> tuple[str, str, str]:
         raise InvalidAddress(field="phone")
     if province is None or commune is None or commune.province_code != province.code:
         raise InvalidAddress(field="commune")
-    if not nfc(details.contact_name) or not nfc(details.street):
+    if not clean_text(details.contact_name) or not clean_text(details.street):
         raise InvalidAddress(field="street")
     return phone, province.code, commune.name
 
@@ -173,14 +173,14 @@ def _build_order(
     order = Order(
         checkout_token=checkout_token,
         user_id=user_id,
-        contact_name=nfc(details.contact_name),
+        contact_name=clean_text(details.contact_name),
         phone=phone,
-        email=nfc(details.email).lower(),
+        email=clean_text(details.email).lower(),
         province_code=province_code,
         commune_code=details.commune_code,
         commune_name=commune_name,
-        street=nfc(details.street),
-        note=nfc(details.note),
+        street=clean_text(details.street),
+        note=clean_text(details.note),
         locale=details.locale,
         payment_method=provider.method.value,
         created_at=now,

@@ -50,9 +50,9 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     init_errors(app)
     _register_blueprints(app)
 
-    from .portal_security import init_portal_security
+    from .rate_limits import init_rate_limits
 
-    init_portal_security(app)
+    init_rate_limits(app)
 
     from .common.search_service import init_search
 

@@ -21,6 +21,7 @@ from .common.labels import (
     payment_method_label,
     producer_kind_label,
 )
+from .errors import import_problem_message
 
 
 def has_endpoint(name: str) -> bool:
@@ -64,6 +65,7 @@ def init_template_globals(app: Flask) -> None:
         origin_code=origin_code,
         sort_labels=SORT_LABELS,
         order_status_label=order_status_label,
+        import_problem_message=import_problem_message,
         payment_method_label=payment_method_label,
     )
 

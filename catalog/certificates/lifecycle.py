@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from accounts.audit import record_audit
 from core.db import db
-from core.text import nfc
+from core.text import clean_text
 
 from ..enums import CertificateStatus, IssuerLevel
 from ..errors import CertificateNotFound, InvalidCertificateChange
@@ -60,9 +60,9 @@ def submit_certificate(
     cert = Certificate(
         product=product,
         stars=draft.stars,
-        certificate_no=nfc(draft.certificate_no).strip(),
-        decision_no=nfc(draft.decision_no).strip(),
-        issued_by=nfc(draft.issued_by).strip(),
+        certificate_no=clean_text(draft.certificate_no),
+        decision_no=clean_text(draft.decision_no),
+        issued_by=clean_text(draft.issued_by),
         issuer_level=draft.issuer_level.value,
         issued_on=draft.issued_on,
         expires_on=draft.expires_on,
@@ -125,7 +125,7 @@ def reject_certificate(cert: Certificate, *, reason: str, actor_id: int, now: da
         raise InvalidCertificateChange(certificate_id=cert.id, current=cert.status)
     before = cert.status
     cert.status = CertificateStatus.REJECTED.value
-    cert.status_reason = nfc(reason).strip()[:500]
+    cert.status_reason = clean_text(reason)[:500]
     cert.reviewed_by_id = actor_id
     cert.reviewed_at = now
     _audit_status(cert, before, actor_id, now)
@@ -140,7 +140,7 @@ def revoke_certificate(
         raise InvalidCertificateChange(certificate_id=cert.id, current=cert.status)
     before = cert.status
     cert.status = CertificateStatus.REVOKED.value
-    cert.status_reason = nfc(reason).strip()[:500]
+    cert.status_reason = clean_text(reason)[:500]
     cert.revoked_on = on
     cert.reviewed_by_id = actor_id
     cert.reviewed_at = now

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.db import db
-from core.text import nfc
+from core.text import clean_text
 
 from ..errors import (
     BatchDatesInvalid,
@@ -64,7 +64,7 @@ def resolve_origin(text: str | None) -> OriginTarget | None:
 def find_product_by_sku_or_code(text: str) -> OriginTarget | None:
     """For tools: a product by SKU, or a product or batch by origin code."""
     product = db.session.scalar(
-        select(Product).where(Product.sku == nfc(text).upper()).options(*product_load_options())
+        select(Product).where(Product.sku == clean_text(text).upper()).options(*product_load_options())
     )
     if product is not None:
         return OriginTarget(code=product.origin_code, product=product)
@@ -81,7 +81,7 @@ def record_batch(
     safety_warnings: str = "",
 ) -> Batch:
     """Record a production batch of `product`; it gets its own origin code. Flushes only."""
-    lot_no = nfc(lot_no)
+    lot_no = clean_text(lot_no)
     if not lot_no or len(lot_no) > MAX_LOT_LENGTH:
         raise BatchLotMissing(lot_no=lot_no)
     if best_before_on < produced_on:
@@ -99,7 +99,7 @@ def record_batch(
         produced_on=produced_on,
         best_before_on=best_before_on,
         quantity=quantity,
-        safety_warnings=nfc(safety_warnings),
+        safety_warnings=clean_text(safety_warnings),
     )
     db.session.add(batch)
     db.session.flush()

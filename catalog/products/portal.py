@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from accounts.audit import record_audit
 from core.db import db
-from core.text import nfc, slugify
+from core.text import clean_text, slugify
 
 from ..enums import ProductGroup
 from ..errors import InvalidListing, ProductNotFound
@@ -42,7 +42,7 @@ class ProductDraft:
 
 
 def _check(draft: ProductDraft) -> None:
-    if not nfc(draft.name).strip():
+    if not clean_text(draft.name):
         raise InvalidListing(field="name")
     if not 0 <= draft.price_vnd <= MAX_PRICE_VND:
         raise InvalidListing(field="price_vnd")
@@ -120,16 +120,16 @@ def create_product(
     product = Product(
         producer_id=producer_id,
         sku=_new_sku(producer_id),
-        slug=unique_slug(Product.slug, slugify(nfc(draft.name))[:180] or "san-pham"),
-        name=nfc(draft.name).strip(),
-        name_en=nfc(draft.name_en).strip(),
+        slug=unique_slug(Product.slug, slugify(clean_text(draft.name))[:180] or "san-pham"),
+        name=clean_text(draft.name),
+        name_en=clean_text(draft.name_en),
         group=draft.group.value,
-        unit=nfc(draft.unit).strip(),
+        unit=clean_text(draft.unit),
         price_vnd=draft.price_vnd,
         stock=draft.stock,
         weight_grams=draft.weight_grams,
-        story=nfc(draft.story),
-        story_en=nfc(draft.story_en),
+        story=clean_text(draft.story),
+        story_en=clean_text(draft.story_en),
         is_listed=True,
     )
     db.session.add(product)
@@ -154,15 +154,15 @@ def update_product(product: Product, draft: ProductDraft, *, actor_id: int, now:
         _audit_change(product, "price_vnd", product.price_vnd, draft.price_vnd, actor_id, now)
     if product.stock != draft.stock:
         _audit_change(product, "stock", product.stock, draft.stock, actor_id, now)
-    product.name = nfc(draft.name).strip()
-    product.name_en = nfc(draft.name_en).strip()
+    product.name = clean_text(draft.name)
+    product.name_en = clean_text(draft.name_en)
     product.group = draft.group.value
-    product.unit = nfc(draft.unit).strip()
+    product.unit = clean_text(draft.unit)
     product.price_vnd = draft.price_vnd
     product.stock = draft.stock
     product.weight_grams = draft.weight_grams
-    product.story = nfc(draft.story)
-    product.story_en = nfc(draft.story_en)
+    product.story = clean_text(draft.story)
+    product.story_en = clean_text(draft.story_en)
     db.session.flush()
 
 

@@ -1,7 +1,7 @@
 """Password reset by e-mailed link, and accepting a producer member invitation.
 
 The reset page answers the same whether or not the e-mail has an account (no account probing),
-and both it and sign-in are rate limited (see `portal_security`).
+and both it and sign-in are rate limited (see `storefront/rate_limits.py`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from accounts.errors import InvalidToken
 from accounts.service import (
     accept_invitation,
     find_user_by_email,
@@ -24,7 +23,6 @@ from core.mail_queue import enqueue_mail
 
 from ..access import access
 from ..common.urls import public_url
-from ..errors import message_for
 from ..i18n import current_locale
 from . import bp
 from .forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm
@@ -63,10 +61,7 @@ def password_forgot():
 @bp.route("/account/password/reset/<token>", methods=["GET", "POST"])
 @access("public")
 def password_reset(token: str):
-    try:
-        user_for_password_reset(token, secret_key=_secret())
-    except InvalidToken as error:
-        return render_template("errors/domain.html", message=message_for(error)), 400
+    user_for_password_reset(token, secret_key=_secret())  # InvalidToken → the error page
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = reset_password(token, form.password.data, secret_key=_secret())
@@ -81,10 +76,7 @@ def password_reset(token: str):
 @bp.route("/account/invitation/<token>", methods=["GET", "POST"], endpoint="accept_invitation")
 @access("public")
 def accept_invitation_view(token: str):
-    try:
-        invitation = read_invitation(token, secret_key=_secret())
-    except InvalidToken as error:
-        return render_template("errors/domain.html", message=message_for(error)), 400
+    invitation = read_invitation(token, secret_key=_secret())  # InvalidToken → the error page
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         user = accept_invitation(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,10 +35,10 @@ from ..access import access
 from ..common.forms import ActionForm, ReasonForm
 from ..common.indexing import after_products_changed
 from ..common.private_files import send_certificate_scan
+from ..errors import megabytes
 from . import bp
 from .forms import ImportForm
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 AUDIT_PAGE_SIZE = 100
 
 
@@ -211,13 +211,20 @@ def registry_import():
     report = None
     status = 200
     if form.validate_on_submit():
-        raw = form.csv_file.data.stream.read(IMPORT_MAX_BYTES + 1)
+        limit = current_app.config["IMPORT_MAX_BYTES"]
+        raw = form.csv_file.data.stream.read(limit + 1)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = None
-        if len(raw) > IMPORT_MAX_BYTES or text is None:
-            flash(_("Please upload a UTF-8 CSV file of at most 5 MB."), "error")
+        if len(raw) > limit or text is None:
+            flash(
+                _(
+                    "Please upload a UTF-8 CSV file of at most %(max_mb)s MB.",
+                    max_mb=megabytes(limit),
+                ),
+                "error",
+            )
             status = 400
         else:
             report = import_catalog(

@@ -95,7 +95,7 @@ def _place(form: CheckoutForm, cart):
             user_id=current_user.id if current_user.is_authenticated else None,
         )
     except OutOfStock as error:
-        name = error.details.get("name", "")
+        name = error.params.get("name", "")
         flash(_("Sorry, “%(name)s” just sold out. Nothing was ordered.", name=name), "error")
         return redirect(url_for("cart.view"))
     except OrdersError as error:

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from catalog.importer import count_data_rows, import_catalog
 from catalog.products.queries import count_all_products
 from core import clock
 
 from ..common.indexing import after_products_changed
+from ..errors import import_problem_message
+from ..i18n import COMMAND_LINE_LOCALE
 
 DEMO_CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "demo" / "ocop-demo.csv"
 
@@ -25,8 +28,10 @@ def _run_import(text: str, dry_run: bool) -> bool:
         report = import_catalog(
             text, actor_id=None, now=clock.utcnow(), dry_run=dry_run, progress=bar.update
         )
-    for error in report.errors:
-        click.echo(f"line {error.line}: {error.sku or '-'}: {error.reason}", err=True)
+    with force_locale(COMMAND_LINE_LOCALE):
+        for error in report.errors:
+            reason = import_problem_message(error)
+            click.echo(f"line {error.line}: {error.sku or '-'}: {reason}", err=True)
     prefix = "dry run: would have " if dry_run else ""
     click.echo(
         f"{prefix}created {report.created}, updated {report.updated}, "

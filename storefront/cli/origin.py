@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from catalog.errors import BatchInvalid
 from catalog.for_sale import for_sale_certificate
@@ -22,6 +23,8 @@ from core.db import db
 
 from ..common.stamps import DEFAULT_STAMP_COUNT, MAX_STAMP_COUNT, render_stamp_sheet
 from ..common.urls import origin_url
+from ..errors import message_for
+from ..i18n import COMMAND_LINE_LOCALE
 
 group = AppGroup("origin", help="Origin codes: batches, stamp sheets, scan counts.")
 
@@ -63,7 +66,8 @@ def add_batch_command(
         )
     except BatchInvalid as exc:
         db.session.rollback()
-        raise click.ClickException(f"{exc.code}: {exc.details}") from None
+        with force_locale(COMMAND_LINE_LOCALE):
+            raise click.ClickException(message_for(exc)) from None
     db.session.commit()
     click.echo(f"batch {batch.lot_no} of {target.product.sku}: code {batch.code}")
     click.echo(origin_url(batch.code))

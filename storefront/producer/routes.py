@@ -57,7 +57,7 @@ from ..common.forms import ActionForm
 from ..common.indexing import after_products_changed
 from ..common.private_files import send_certificate_scan
 from ..common.urls import public_url
-from ..errors import message_for
+from ..errors import message_for, status_for
 from ..i18n import current_locale
 from . import bp
 from .forms import ApplicationForm, CertificateForm, InviteForm, PhotoForm, ProductForm
@@ -232,7 +232,7 @@ def photo_upload(product_id: int):
     except UploadRejected as error:
         db.session.rollback()
         flash(message_for(error), "error")
-        return _render_edit(product, status=error.http_status)
+        return _render_edit(product, status=status_for(error))
     _commit_and_reindex([product.id])
     flash(_("Photo added."), "success")
     return redirect(url_for("producer.product_edit", product_id=product.id))
@@ -273,7 +273,7 @@ def certificate_new(product_id: int):
             )
         except UploadRejected as error:
             flash(message_for(error), "error")
-            status = error.http_status
+            status = status_for(error)
         else:
             submit_certificate(
                 product,

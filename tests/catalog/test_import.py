@@ -27,11 +27,13 @@ def test_good_rows_go_in_and_bad_rows_are_reported_with_line_and_reason(app):
         (6, "T-005"),
         (7, "T-006"),
     ]
-    reasons = [e.reason for e in report.errors]
-    assert reasons[0] == "stars: must be 3, 4 or 5, got 7"
-    assert reasons[1] == "group: unknown product group 'banh keo'"
-    assert reasons[2].startswith("issued_on: not a date")
-    assert reasons[3] == "price_vnd: negative price -5"
+    # The domain reports codes and parameters; sentences are the web layer's (test below).
+    assert [(e.code, e.params) for e in report.errors] == [
+        ("stars_out_of_range", {"value": 7, "min": 3, "max": 5}),
+        ("unknown_group", {"value": "banh keo"}),
+        ("not_a_date", {"column": "issued_on", "value": report.errors[2].params["value"]}),
+        ("negative_price", {"value": -5}),
+    ]
     assert sorted(db.session.scalars(select(Product.sku))) == ["T-001", "T-002", "T-007"]
     # Nothing of a bad row was half-imported: no producer "Someone" exists.
     assert db.session.scalar(select(Producer).where(Producer.name == "Someone")) is None
@@ -109,7 +111,8 @@ def test_nfd_input_is_stored_as_nfc(app):
 def test_missing_columns_reject_the_file(app):
     report = import_catalog("sku,name\nA,B\n", actor_id=None, now=utcnow())
     assert report.errors[0].line == 1
-    assert report.errors[0].reason.startswith("header: missing column(s): name_en")
+    assert report.errors[0].code == "missing_columns"
+    assert report.errors[0].params["columns"][0] == "name_en"
     assert _count(Product) == 0
 
 
@@ -118,7 +121,9 @@ def test_cli_import_reports_and_exits_nonzero_on_bad_rows(runner, tmp_path):
     path.write_text(MIXED, encoding="utf-8")
     result = runner.invoke(args=["catalog", "import", str(path)])
     assert result.exit_code == 1
-    assert "line 4: T-003: stars: must be 3, 4 or 5, got 7" in result.output
+    assert "line 4: T-003: stars: must be between 3 and 5, got 7" in result.output
+    assert "line 5: T-004: group: unknown product group 'banh keo'" in result.output
+    assert "line 7: T-006: price_vnd: negative price -5" in result.output
     assert "created 3, updated 0, unchanged 0, rejected 4" in result.output
     assert _count(Product) == 3
 

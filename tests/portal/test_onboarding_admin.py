@@ -99,6 +99,9 @@ def test_registry_csv_import_through_the_web(client, login_as, make_user):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Tạo mới" in page
+    # Rejected rows are explained in the admin's language, with the values at fault.
+    assert "stars: phải từ 3 đến 5, nhận được 7" in page
+    assert "group: không có nhóm sản phẩm &#39;banh keo&#39;" in page
     assert db.session.scalar(select(func.count(Product.id))) > 0
     assert (
         db.session.scalar(

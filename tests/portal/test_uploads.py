@@ -94,7 +94,10 @@ def test_oversized_photo_is_refused_with_the_limit_and_nothing_is_stored(
         content_type="multipart/form-data",
     )
     assert response.status_code == 413
-    assert "quá lớn" in response.get_data(as_text=True)
+    # The configured limit, not a number typed into the sentence.
+    assert "Tệp quá lớn. Vui lòng gửi tệp nhỏ hơn (tối đa 0,05 MB)." in response.get_data(
+        as_text=True
+    )
     assert _photo_count() == 1
     assert _files_under(app.config["MEDIA_ROOT"]) == []
 

@@ -1,7 +1,6 @@
-"""Web-side protections of the accounts and portal: rate limits on sign-in and password reset,
-friendly 403/429/CSRF pages.
+"""Rate limits on sign-in and password reset (429 with a friendly page).
 
-Rate limits count POSTs per client address and per e-mail typed, in fixed windows, in Redis when
+They count POSTs per client address and per e-mail typed, in fixed windows, in Redis when
 REDIS_URL is set (shared by all workers) or in this process otherwise.
 """
 
@@ -9,12 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, request
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 
 from core.ratelimit import RateLimiter, make_rate_limiter
-from core.text import nfc
+from core.text import clean_text
+
+from .errors import error_page
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def _within_limits(endpoint: str) -> bool:
     limit = current_app.config[RATE_LIMITED_ENDPOINTS[endpoint]]
     window = current_app.config["RATE_LIMIT_WINDOW_SECONDS"]
     keys = [f"{endpoint}:ip:{request.remote_addr or '-'}"]
-    email = nfc(request.form.get("email", "")).strip().lower()
+    email = clean_text(request.form.get("email", "")).lower()
     if email:
         keys.append(f"{endpoint}:email:{email}")
     limiter = rate_limiter()
@@ -46,7 +46,7 @@ def _within_limits(endpoint: str) -> bool:
     return all(results)
 
 
-def init_portal_security(app: Flask) -> None:
+def init_rate_limits(app: Flask) -> None:
     app.extensions["rate_limiter"] = make_rate_limiter(app.config.get("REDIS_URL", ""))
 
     @app.before_request
@@ -54,17 +54,5 @@ def init_portal_security(app: Flask) -> None:
         limited = request.method == "POST" and request.endpoint in RATE_LIMITED_ENDPOINTS
         if limited and not _within_limits(request.endpoint):
             message = _("Too many attempts. Please wait a few minutes and try again.")
-            return render_template("errors/domain.html", message=message), 429
+            return error_page(message, 429)
         return None
-
-    @app.errorhandler(403)
-    def forbidden(error):
-        if request.path.startswith("/api/"):
-            return jsonify(error="forbidden"), 403
-        message = _("You do not have access to this page.")
-        return render_template("errors/domain.html", message=message), 403
-
-    @app.errorhandler(CSRFError)
-    def csrf_failed(error):
-        message = _("This form has expired. Please go back, reload the page and try again.")
-        return render_template("errors/domain.html", message=message), 400
