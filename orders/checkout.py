@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from catalog.admin_units import commune_by_code, province_by_code
-from catalog.for_sale import for_sale_certificate, product_is_for_sale
+from catalog.for_sale import sale_status
 from catalog.models import Product, product_load_options
 from core.clock import VN_TZ, today_in_vietnam
 from core.db import begin_write, db
@@ -187,8 +187,9 @@ def _build_order(
     )
     parts: dict[int, OrderPart] = {}
     for product in products:
-        certificate = for_sale_certificate(product, on)
-        if certificate is None or not product_is_for_sale(product, on):
+        status = sale_status(product, on)
+        certificate = status.certificate
+        if certificate is None or not status.for_sale:
             raise NotForSale(product_id=product.id, name=product.name)
         part = parts.get(product.producer_id)
         if part is None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from ..enums import CertificateStatus
-from ..for_sale import MIN_STARS, certificate_is_valid, for_sale_certificate
+from ..for_sale import MIN_STARS, certificate_is_valid, sale_status
 from ..models import Certificate, Product
 
 
@@ -27,6 +28,10 @@ def certificate_state(cert: Certificate, on: date) -> CertificateState:
     """
     if certificate_is_valid(cert, on):
         return CertificateState.VALID
+    return _why_not_valid(cert, on)
+
+
+def _why_not_valid(cert: Certificate, on: date) -> CertificateState:
     if cert.status == CertificateStatus.REVOKED.value:
         return CertificateState.REVOKED
     if cert.status == CertificateStatus.PENDING.value:
@@ -40,9 +45,21 @@ def certificate_state(cert: Certificate, on: date) -> CertificateState:
     return CertificateState.EXPIRED
 
 
-def display_certificate(product: Product, on: date) -> Certificate | None:
-    """The certificate a page shows: the one valid today, else the most recent one."""
-    valid = for_sale_certificate(product, on)
-    if valid is not None:
-        return valid
-    return product.certificates[0] if product.certificates else None
+@dataclass(frozen=True)
+class ShownCertificate:
+    """What a product's page (and its JSON) shows about certification on one day."""
+
+    certificate: Certificate | None  # the one valid on the day, else the most recent one
+    state: CertificateState | None
+    for_sale: bool
+
+
+def shown_certificate(product: Product, on: date) -> ShownCertificate:
+    """The certificate a page shows, its state and whether the product is for sale — with the
+    for-sale rule evaluated once."""
+    status = sale_status(product, on)
+    if status.certificate is not None:
+        return ShownCertificate(status.certificate, CertificateState.VALID, status.for_sale)
+    latest = product.certificates[0] if product.certificates else None
+    state = _why_not_valid(latest, on) if latest is not None else None
+    return ShownCertificate(latest, state, status.for_sale)

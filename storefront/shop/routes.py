@@ -18,9 +18,8 @@ from flask import (
 from markupsafe import Markup
 
 from catalog.admin_units import all_provinces, province_by_code, province_by_slug
-from catalog.certificates.states import certificate_state, display_certificate
+from catalog.certificates.states import shown_certificate
 from catalog.enums import ProductGroup
-from catalog.for_sale import product_is_for_sale
 from catalog.producers import get_producer_by_slug
 from catalog.products.listing import LISTING_SORTS, ProductQuery
 from catalog.products.queries import (
@@ -152,13 +151,12 @@ def _build_product_page(slug: str) -> ProductPage | None:
     product = get_product_by_slug(slug)
     if product is None:
         return None
-    today = today_in_vietnam()
-    certificate = display_certificate(product, today)
+    shown = shown_certificate(product, today_in_vietnam())  # the for-sale rule, once
     context = {
         "product": product,
-        "for_sale": product_is_for_sale(product, today),
-        "certificate": certificate,
-        "certificate_state": certificate_state(certificate, today).value if certificate else None,
+        "for_sale": shown.for_sale,
+        "certificate": shown.certificate,
+        "certificate_state": shown.state.value if shown.state else None,
         "province": province_by_code(product.producer.province_code),
     }
     return ProductPage(
