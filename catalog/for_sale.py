@@ -31,6 +31,7 @@ from .models import Certificate, Producer, Product, product_load_options
 # in the shop comes from here (tests/test_architecture.py checks it).
 MIN_STARS = 3
 MAX_STARS = 5
+LOWEST_RATING = 1  # assessments rate 1 to 5 stars; only MIN_STARS and up certify
 OCOP_STARS = tuple(range(MIN_STARS, MAX_STARS + 1))
 
 

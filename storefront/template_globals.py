@@ -6,7 +6,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from catalog.admin_units import province_by_code
-from catalog.for_sale import for_sale_certificate
+from catalog.for_sale import MAX_STARS, OCOP_STARS, for_sale_certificate
 from catalog.models import Producer, Product
 from core.clock import today_in_vietnam
 from core.richtext import render_story
@@ -64,6 +64,8 @@ def init_template_globals(app: Flask) -> None:
         story_html=story_html,
         origin_code=origin_code,
         sort_labels=SORT_LABELS,
+        ocop_stars=OCOP_STARS,
+        max_stars=MAX_STARS,
         order_status_label=order_status_label,
         import_problem_message=import_problem_message,
         payment_method_label=payment_method_label,

@@ -19,6 +19,7 @@ from core.text import clean_text
 
 from ..enums import CertificateStatus, IssuerLevel
 from ..errors import CertificateNotFound, InvalidCertificateChange
+from ..for_sale import LOWEST_RATING, MAX_STARS
 from ..models import Certificate, Producer, Product
 
 
@@ -55,7 +56,7 @@ def submit_certificate(
     now: datetime,
 ) -> Certificate:
     """A new (pending) certificate for a product the caller scoped to its producer. Flushes."""
-    if not 1 <= draft.stars <= 5 or draft.expires_on < draft.issued_on:
+    if not LOWEST_RATING <= draft.stars <= MAX_STARS or draft.expires_on < draft.issued_on:
         raise InvalidCertificateChange(field="dates_or_stars")
     cert = Certificate(
         product=product,

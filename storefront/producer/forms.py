@@ -27,6 +27,7 @@ from wtforms.validators import (
 
 from catalog.admin_units import all_provinces
 from catalog.enums import IssuerLevel, ProducerKind, ProductGroup
+from catalog.for_sale import OCOP_STARS
 
 from ..common.forms import EMAIL_RE
 from ..common.labels import ISSUER_LEVEL_LABELS, group_label, producer_kind_label
@@ -81,7 +82,7 @@ class PhotoForm(FlaskForm):
 
 
 class CertificateForm(FlaskForm):
-    stars = SelectField(_l("Stars"), choices=[SelectChoice(str(n), f"{n}★") for n in (3, 4, 5)])
+    stars = SelectField(_l("Stars"), choices=[SelectChoice(str(n), f"{n}★") for n in OCOP_STARS])
     certificate_no = StringField(
         _l("Certificate number"), validators=[DataRequired(), Length(max=120)]
     )
