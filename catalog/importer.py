@@ -50,21 +50,22 @@ COLUMNS = [
     "story",
     "story_en",
 ]
-REQUIRED = (
-    "sku",
-    "name",
-    "group",
+# Columns that may be left empty (every other one is required): English texts, stories, and
+# details a registry does not always print.
+OPTIONAL = {"name_en", "story", "story_en", "unit", "commune"}
+OPTIONAL |= {"certificate_no", "decision_no", "issued_by"}
+REQUIRED = tuple(column for column in COLUMNS if column not in OPTIONAL)
+MAX_PRICE_VND = 10_000_000_000  # 10 billion dong: anything above is a typo
+# The columns a row writes as they are, on the product and on its certificate.
+PRODUCT_FIELDS = ("name", "name_en", "group", "unit", "price_vnd", "stock", "story", "story_en")
+CERTIFICATE_FIELDS = (
     "stars",
+    "decision_no",
+    "issued_by",
+    "issuer_level",
     "issued_on",
     "expires_on",
-    "certificate_status",
-    "producer",
-    "producer_kind",
-    "province",
-    "price_vnd",
-    "stock",
 )
-MAX_PRICE_VND = 10_000_000_000  # 10 billion dong: anything above is a typo
 MAX_SKU_LENGTH = 64
 MAX_AUDITED_PRODUCT_IDS = 1000  # an audit entry names at most this many changed products
 
@@ -267,18 +268,8 @@ def _upsert_certificate(product: Product, row: ParsedRow) -> bool:
     if cert is None:
         cert = Certificate(product=product, certificate_no=row.certificate_no)
         db.session.add(cert)
-    changed = _assign(
-        cert,
-        {
-            "stars": row.stars,
-            "decision_no": row.decision_no,
-            "issued_by": row.issued_by,
-            "issuer_level": row.issuer_level,
-            "issued_on": row.issued_on,
-            "expires_on": row.expires_on,
-            "status": row.certificate_status,
-        },
-    )
+    values = {field: getattr(row, field) for field in CERTIFICATE_FIELDS}
+    changed = _assign(cert, {**values, "status": row.certificate_status})
     return created or changed
 
 
@@ -293,20 +284,8 @@ def upsert_row(row: ParsedRow) -> tuple[Product, str]:
             slug=unique_slug(Product.slug, f"{slugify(row.name)[:140]}-{row.sku.lower()}"),
         )
         db.session.add(product)
-    changed = _assign(
-        product,
-        {
-            "producer_id": producer.id,
-            "name": row.name,
-            "name_en": row.name_en,
-            "group": row.group,
-            "unit": row.unit,
-            "price_vnd": row.price_vnd,
-            "stock": row.stock,
-            "story": row.story,
-            "story_en": row.story_en,
-        },
-    )
+    values = {field: getattr(row, field) for field in PRODUCT_FIELDS}
+    changed = _assign(product, {**values, "producer_id": producer.id})
     db.session.flush()
     cert_changed = _upsert_certificate(product, row)
     db.session.flush()
@@ -360,7 +339,9 @@ def import_catalog(
         except RowInvalid as exc:
             report.errors.append(RowError(line, sku, exc.code, exc.params))
         except Exception as exc:  # a database constraint: report it, keep the good rows
-            report.errors.append(RowError(line, sku, "database_error", {"error": type(exc).__name__}))
+            report.errors.append(
+                RowError(line, sku, "database_error", {"error": type(exc).__name__})
+            )
         else:
             setattr(report, outcome, getattr(report, outcome) + 1)
             if outcome != "unchanged":
@@ -371,20 +352,13 @@ def import_catalog(
         db.session.rollback()
         report.changed_product_ids.clear()
         return report
-    record_audit(
-        actor_id=actor_id,
-        action="catalog.imported",
-        entity="import",
-        entity_id=0,
-        before=None,
-        after={
-            "created": report.created,
-            "updated": report.updated,
-            "rejected": len(report.errors),
-            "product_ids": report.changed_product_ids[:MAX_AUDITED_PRODUCT_IDS],
-        },
-        now=now,
-    )
+    summary = {
+        "created": report.created,
+        "updated": report.updated,
+        "rejected": len(report.errors),
+        "product_ids": report.changed_product_ids[:MAX_AUDITED_PRODUCT_IDS],
+    }
+    record_audit("catalog.imported", ("import", 0), actor_id=actor_id, now=now, after=summary)
     db.session.commit()
     return report
 

@@ -17,6 +17,17 @@ from .errors import ApplicationAlreadyDecided, ApplicationNotFound, ProducerNotF
 from .models import Producer, ProducerApplication, Product
 from .slugs import unique_slug
 
+# What an approved application carries over to the producer it creates.
+FROM_APPLICATION = [
+    "name",
+    "kind",
+    "province_code",
+    "commune",
+    "address",
+    "phone",
+    "registration_no",
+]
+
 
 def get_producer_by_slug(slug: str) -> Producer | None:
     return db.session.scalar(select(Producer).where(Producer.slug == slug))
@@ -135,14 +146,8 @@ def approve_application(
         raise ApplicationAlreadyDecided(application_id=application.id)
     producer = Producer(
         slug=unique_slug(Producer.slug, slugify(application.name)[:140] or "producer"),
-        name=application.name,
-        kind=application.kind,
-        province_code=application.province_code,
-        commune=application.commune,
-        address=application.address,
-        phone=application.phone,
-        registration_no=application.registration_no,
         is_active=True,
+        **{field: getattr(application, field) for field in FROM_APPLICATION},
     )
     db.session.add(producer)
     db.session.flush()
@@ -155,15 +160,8 @@ def approve_application(
     application.producer_id = producer.id
     application.decided_by_id = actor_id
     application.decided_at = now
-    record_audit(
-        actor_id=actor_id,
-        action="producer.approved",
-        entity="producer",
-        entity_id=producer.id,
-        before=None,
-        after={"application_id": application.id, "name": producer.name},
-        now=now,
-    )
+    after = {"application_id": application.id, "name": producer.name}
+    record_audit("producer.approved", producer, actor_id=actor_id, now=now, after=after)
     db.session.flush()
     return producer
 
@@ -177,14 +175,10 @@ def reject_application(
     application.reason = clean_text(reason)[:500]
     application.decided_by_id = actor_id
     application.decided_at = now
+    before = {"status": ApplicationStatus.PENDING.value}
+    after = {"status": application.status, "reason": application.reason}
     record_audit(
-        actor_id=actor_id,
-        action="application.rejected",
-        entity="producer_application",
-        entity_id=application.id,
-        before={"status": ApplicationStatus.PENDING.value},
-        after={"status": application.status, "reason": application.reason},
-        now=now,
+        "application.rejected", application, actor_id=actor_id, now=now, before=before, after=after
     )
     db.session.flush()
 
@@ -195,14 +189,9 @@ def set_producer_active(
     """Deactivate (every product off sale at once) or reactivate a producer. Audited."""
     if producer.is_active == active:
         return
-    record_audit(
-        actor_id=actor_id,
-        action="producer.activated" if active else "producer.deactivated",
-        entity="producer",
-        entity_id=producer.id,
-        before={"is_active": producer.is_active},
-        after={"is_active": active, "reason": clean_text(reason)[:500]},
-        now=now,
-    )
+    action = "producer.activated" if active else "producer.deactivated"
+    before = {"is_active": producer.is_active}
+    after = {"is_active": active, "reason": clean_text(reason)[:500]}
+    record_audit(action, producer, actor_id=actor_id, now=now, before=before, after=after)
     producer.is_active = active
     db.session.flush()

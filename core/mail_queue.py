@@ -64,24 +64,21 @@ class DeliveryReport:
     failed: int = 0
 
 
-def enqueue_mail(
-    *,
-    kind: str,
-    to_address: str,
-    locale: str,
-    subject: str = "",
-    body_text: str = "",
-    context: dict[str, Any] | None = None,
+def enqueue_rendered(kind: str, email: RenderedEmail, *, locale: str) -> QueuedMail:
+    """Queue an e-mail rendered already (the caller knew the language and the links). Flushes."""
+    message = QueuedMail(kind=kind, to_address=email.to_address, locale=locale)
+    message.subject, message.body_text = email.subject, email.body_text
+    return _enqueue(message)
+
+
+def enqueue_to_render(
+    kind: str, to_address: str, *, locale: str, context: dict[str, Any]
 ) -> QueuedMail:
-    """Queue an e-mail: rendered (subject and body) or to render when sent (context). Flushes."""
-    message = QueuedMail(
-        kind=kind,
-        to_address=to_address,
-        locale=locale,
-        subject=subject,
-        body_text=body_text,
-        context=context,
-    )
+    """Queue an e-mail rendered when sent, in `locale`, from what `context` names. Flushes."""
+    return _enqueue(QueuedMail(kind=kind, to_address=to_address, locale=locale, context=context))
+
+
+def _enqueue(message: QueuedMail) -> QueuedMail:
     db.session.add(message)
     db.session.flush()
     return message

@@ -50,15 +50,9 @@ def transition_to(
     current = part.status_enum
     if status not in ALLOWED_TRANSITIONS[current]:
         raise InvalidTransition(part_id=part.id, current=current.value, wanted=status.value)
-    record_audit(
-        actor_id=actor_id,
-        action="order.status",
-        entity="order_part",
-        entity_id=part.id,
-        before={"status": current.value},
-        after={"status": status.value, "order": part.order.number, **(audit_details or {})},
-        now=now,
-    )
+    before = {"status": current.value}
+    after = {"status": status.value, "order": part.order.number, **(audit_details or {})}
+    record_audit("order.status", part, actor_id=actor_id, now=now, before=before, after=after)
     part.status = status.value
     part.status_changed_at = now
     if status == OrderStatus.SHIPPED:
@@ -147,15 +141,8 @@ def record_stock_change(
     product_id: int, delta: int, *, part_id: int | None, actor_id: int | None, now: datetime
 ) -> None:
     """Audit a stock change made by an order (reserved at checkout, returned on cancellation)."""
-    record_audit(
-        actor_id=actor_id,
-        action="product.stock",
-        entity="product",
-        entity_id=product_id,
-        before=None,
-        after={"delta": delta, "order_part": part_id},
-        now=now,
-    )
+    after = {"delta": delta, "order_part": part_id}
+    record_audit("product.stock", ("product", product_id), actor_id=actor_id, now=now, after=after)
 
 
 def holds_stock(part: OrderPart) -> bool:

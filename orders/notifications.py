@@ -7,7 +7,7 @@ language from the order as it is then. Nothing is queued when the buyer gave no 
 from __future__ import annotations
 
 from core.db import db
-from core.mail_queue import QueuedMail, enqueue_mail
+from core.mail_queue import QueuedMail, enqueue_to_render
 
 from .enums import OrderEmailKind
 from .models import Order, OrderPart
@@ -19,16 +19,8 @@ def enqueue_order_email(
     """Queue an e-mail about `order` (nothing when the buyer gave no address). Flushes only."""
     if not order.email:
         return None
-    return enqueue_mail(
-        kind=kind.value,
-        to_address=order.email,
-        locale=order.locale,
-        context={
-            "order_id": order.id,
-            "part_id": part.id if part is not None else None,
-            "status": status,
-        },
-    )
+    context = {"order_id": order.id, "part_id": part.id if part else None, "status": status}
+    return enqueue_to_render(kind.value, order.email, locale=order.locale, context=context)
 
 
 def order_email_subject(message: QueuedMail) -> tuple[Order, OrderPart | None, str]:

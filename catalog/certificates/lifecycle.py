@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from accounts.audit import record_audit
+from accounts.audit import add_audited, record_audit
 from core.db import db
 from core.text import clean_text
 
@@ -21,6 +21,7 @@ from ..enums import CertificateStatus, IssuerLevel
 from ..errors import CertificateNotFound, InvalidCertificateChange
 from ..for_sale import LOWEST_RATING, MAX_STARS
 from ..models import Certificate, Producer, Product
+from ..products.portal import owned_row
 
 
 @dataclass(frozen=True)
@@ -34,16 +35,11 @@ class CertificateDraft:
     expires_on: date
 
 
-def _audit_status(cert: Certificate, before: str, actor_id: int | None, now: datetime) -> None:
-    record_audit(
-        actor_id=actor_id,
-        action=f"certificate.{cert.status}",
-        entity="certificate",
-        entity_id=cert.id,
-        before={"status": before},
-        after={"status": cert.status, "reason": cert.status_reason, "product_id": cert.product_id},
-        now=now,
-    )
+def _audit_status(cert: Certificate, previous: str, actor_id: int | None, now: datetime) -> None:
+    before = {"status": previous}
+    after = {"status": cert.status, "reason": cert.status_reason, "product_id": cert.product_id}
+    action = f"certificate.{cert.status}"
+    record_audit(action, cert, actor_id=actor_id, now=now, before=before, after=after)
 
 
 def submit_certificate(
@@ -72,18 +68,8 @@ def submit_certificate(
         scan_media_type=scan_media_type,
         submitted_by_id=actor_id,
     )
-    db.session.add(cert)
-    db.session.flush()
-    record_audit(
-        actor_id=actor_id,
-        action="certificate.submitted",
-        entity="certificate",
-        entity_id=cert.id,
-        before=None,
-        after={"status": cert.status, "stars": cert.stars, "product_id": product.id},
-        now=now,
-    )
-    db.session.flush()
+    after = {"status": cert.status, "stars": cert.stars, "product_id": product.id}
+    add_audited(cert, "certificate.submitted", actor_id=actor_id, now=now, after=after)
     return cert
 
 
@@ -97,55 +83,53 @@ def get_certificate(certificate_id: int) -> Certificate:
 
 def get_certificate_for_producer(producer_id: int, certificate_id: int) -> Certificate:
     """One of this producer's certificates; CertificateNotFound for anyone else's (or none)."""
-    certificate = db.session.scalar(
-        select(Certificate)
-        .join(Product, Product.id == Certificate.product_id)
-        .where(Certificate.id == certificate_id, Product.producer_id == producer_id)
-    )
+    certificate = owned_row(Certificate, certificate_id, producer_id)
     if certificate is None:
         raise CertificateNotFound(certificate_id=certificate_id)
     return certificate
 
 
+# The only status changes a certificate makes after submission, and the status each starts from.
+REVIEWS = {
+    CertificateStatus.VERIFIED: CertificateStatus.PENDING,
+    CertificateStatus.REJECTED: CertificateStatus.PENDING,
+    CertificateStatus.REVOKED: CertificateStatus.VERIFIED,
+}
+MAX_REASON_LENGTH = 500
+
+
+def _review(
+    cert: Certificate, status: CertificateStatus, *, reason: str, actor_id: int, now: datetime
+) -> None:
+    """Move `cert` to `status` from the one status that allows it, with the reason the producer
+    will read, audited. Flushes."""
+    if cert.status != REVIEWS[status].value:
+        raise InvalidCertificateChange(certificate_id=cert.id, current=cert.status)
+    previous = cert.status
+    cert.status = status.value
+    cert.status_reason = clean_text(reason)[:MAX_REASON_LENGTH]
+    cert.reviewed_by_id, cert.reviewed_at = actor_id, now
+    _audit_status(cert, previous, actor_id, now)
+    db.session.flush()
+
+
 def verify_certificate(cert: Certificate, *, actor_id: int, now: datetime) -> None:
     """Program staff checked the scan against the provincial decision: pending → verified."""
-    if cert.status != CertificateStatus.PENDING.value:
-        raise InvalidCertificateChange(certificate_id=cert.id, current=cert.status)
-    before = cert.status
-    cert.status = CertificateStatus.VERIFIED.value
-    cert.status_reason = ""
-    cert.reviewed_by_id = actor_id
-    cert.reviewed_at = now
-    _audit_status(cert, before, actor_id, now)
-    db.session.flush()
+    _review(cert, CertificateStatus.VERIFIED, reason="", actor_id=actor_id, now=now)
 
 
 def reject_certificate(cert: Certificate, *, reason: str, actor_id: int, now: datetime) -> None:
     """pending → rejected, with the reason the producer will read."""
-    if cert.status != CertificateStatus.PENDING.value:
-        raise InvalidCertificateChange(certificate_id=cert.id, current=cert.status)
-    before = cert.status
-    cert.status = CertificateStatus.REJECTED.value
-    cert.status_reason = clean_text(reason)[:500]
-    cert.reviewed_by_id = actor_id
-    cert.reviewed_at = now
-    _audit_status(cert, before, actor_id, now)
-    db.session.flush()
+    _review(cert, CertificateStatus.REJECTED, reason=reason, actor_id=actor_id, now=now)
 
 
 def revoke_certificate(
     cert: Certificate, *, reason: str, actor_id: int, now: datetime, on: date
 ) -> None:
-    """verified → revoked: the product is off sale from this moment (the rule is query-time)."""
-    if cert.status != CertificateStatus.VERIFIED.value:
-        raise InvalidCertificateChange(certificate_id=cert.id, current=cert.status)
-    before = cert.status
-    cert.status = CertificateStatus.REVOKED.value
-    cert.status_reason = clean_text(reason)[:500]
+    """verified → revoked on `on`: the product is off sale from this moment (the rule is
+    query-time)."""
+    _review(cert, CertificateStatus.REVOKED, reason=reason, actor_id=actor_id, now=now)
     cert.revoked_on = on
-    cert.reviewed_by_id = actor_id
-    cert.reviewed_at = now
-    _audit_status(cert, before, actor_id, now)
     db.session.flush()
 
 
@@ -165,6 +149,8 @@ def certificate_queue(
 
 def count_certificates(status: CertificateStatus = CertificateStatus.PENDING) -> int:
     return int(
-        db.session.scalar(select(func.count(Certificate.id)).where(Certificate.status == status.value))
+        db.session.scalar(
+            select(func.count(Certificate.id)).where(Certificate.status == status.value)
+        )
         or 0
     )

@@ -20,6 +20,7 @@ from ..errors import (
     BatchQuantityInvalid,
 )
 from ..models import Batch, Product, ScanCount, product_load_options
+from ..products.portal import owned_row
 from .codes import normalize_origin_code
 
 MAX_LOT_LENGTH = 64
@@ -64,7 +65,9 @@ def resolve_origin(text: str | None) -> OriginTarget | None:
 def find_product_by_sku_or_code(text: str) -> OriginTarget | None:
     """For tools: a product by SKU, or a product or batch by origin code."""
     product = db.session.scalar(
-        select(Product).where(Product.sku == clean_text(text).upper()).options(*product_load_options())
+        select(Product)
+        .where(Product.sku == clean_text(text).upper())
+        .options(*product_load_options())
     )
     if product is not None:
         return OriginTarget(code=product.origin_code, product=product)
@@ -142,11 +145,7 @@ def product_codes(product: Product) -> list[str]:
 
 def get_batch_for_producer(producer_id: int, batch_id: int) -> Batch:
     """One of this producer's batches; BatchNotFound for anyone else's (or none)."""
-    batch = db.session.scalar(
-        select(Batch)
-        .join(Product, Product.id == Batch.product_id)
-        .where(Batch.id == batch_id, Product.producer_id == producer_id)
-    )
+    batch = owned_row(Batch, batch_id, producer_id)
     if batch is None:
         raise BatchNotFound(batch_id=batch_id)
     return batch

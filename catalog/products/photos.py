@@ -7,30 +7,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
-
 from accounts.audit import record_audit
 from core.db import db
 
 from ..errors import PhotoNotFound, UploadTooManyPhotos
 from ..models import Product, ProductImage
 from ..uploads import UploadLimits, read_limited, reencode_image, write_new_file
+from .portal import owned_row
 
 MAX_PHOTOS_PER_PRODUCT = 8
 
 
 def get_photo_for_producer(producer_id: int, product_id: int, image_id: int) -> ProductImage:
     """A photo of one of this producer's products; PhotoNotFound for anyone else's (or none)."""
-    image = db.session.scalar(
-        select(ProductImage)
-        .join(Product, Product.id == ProductImage.product_id)
-        .where(
-            ProductImage.id == image_id,
-            ProductImage.product_id == product_id,
-            Product.producer_id == producer_id,
-        )
-    )
-    if image is None:
+    image = owned_row(ProductImage, image_id, producer_id)
+    if image is None or image.product_id != product_id:
         raise PhotoNotFound(image_id=image_id)
     return image
 
@@ -60,15 +51,8 @@ def store_product_photo(
         image = ProductImage(product=product, path=relative, alt=alt[:255], position=position)
         db.session.add(image)
         db.session.flush()
-        record_audit(
-            actor_id=actor_id,
-            action="product.photo_added",
-            entity="product",
-            entity_id=product.id,
-            before=None,
-            after={"image_id": image.id, "path": relative},
-            now=now,
-        )
+        after = {"image_id": image.id, "path": relative}
+        record_audit("product.photo_added", product, actor_id=actor_id, now=now, after=after)
         db.session.flush()
     except Exception:
         (Path(media_root) / relative).unlink(missing_ok=True)
@@ -80,15 +64,8 @@ def delete_product_photo(
     image: ProductImage, *, media_root: Path, actor_id: int, now: datetime
 ) -> None:
     """Remove a photo row (the file goes once the row is gone). Flushes; audits."""
-    record_audit(
-        actor_id=actor_id,
-        action="product.photo_removed",
-        entity="product",
-        entity_id=image.product_id,
-        before={"image_id": image.id, "path": image.path},
-        after=None,
-        now=now,
-    )
+    product, before = ("product", image.product_id), {"image_id": image.id, "path": image.path}
+    record_audit("product.photo_removed", product, actor_id=actor_id, now=now, before=before)
     path = Path(media_root) / image.path
     db.session.delete(image)
     db.session.flush()

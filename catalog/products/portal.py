@@ -11,10 +11,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from accounts.audit import record_audit
+from accounts.audit import add_audited, record_audit
 from core.db import db
 from core.text import clean_text, slugify
 
@@ -24,6 +25,7 @@ from ..models import Product, product_load_options
 from ..slugs import unique_slug
 
 MAX_PRICE_VND = 1_000_000_000  # one billion dong: anything above is a typo
+T = TypeVar("T", bound=Any)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,16 @@ def get_product_for_producer(producer_id: int, product_id: int) -> Product:
     return product
 
 
+def owned_row(model: type[T], row_id: int, producer_id: int) -> T | None:
+    """A row hanging off a product (certificate, photo, batch) if that product is this
+    producer's, else None — the scoping every `get_*_for_producer` shares."""
+    return db.session.scalar(
+        select(model)
+        .join(Product, Product.id == model.product_id)
+        .where(model.id == row_id, Product.producer_id == producer_id)
+    )
+
+
 def list_producer_products(producer_id: int) -> list[Product]:
     return list(
         db.session.scalars(
@@ -100,15 +112,10 @@ def product_ids_of_producer(producer_id: int) -> list[int]:
     return list(db.session.scalars(select(Product.id).where(Product.producer_id == producer_id)))
 
 
-def _audit_change(product: Product, field: str, before, after, actor_id: int, now: datetime):
+def _audit_change(product: Product, field: str, old, new, actor_id: int, now: datetime) -> None:
+    before, after = {field: old}, {field: new}
     record_audit(
-        actor_id=actor_id,
-        action=f"product.{field}",
-        entity="product",
-        entity_id=product.id,
-        before={field: before},
-        after={field: after},
-        now=now,
+        f"product.{field}", product, actor_id=actor_id, now=now, before=before, after=after
     )
 
 
@@ -132,18 +139,8 @@ def create_product(
         story_en=clean_text(draft.story_en),
         is_listed=True,
     )
-    db.session.add(product)
-    db.session.flush()
-    record_audit(
-        actor_id=actor_id,
-        action="product.created",
-        entity="product",
-        entity_id=product.id,
-        before=None,
-        after={"price_vnd": product.price_vnd, "stock": product.stock, "name": product.name},
-        now=now,
-    )
-    db.session.flush()
+    after = {"price_vnd": product.price_vnd, "stock": product.stock, "name": product.name}
+    add_audited(product, "product.created", actor_id=actor_id, now=now, after=after)
     return product
 
 

@@ -19,7 +19,7 @@ from accounts.service import (
     user_for_password_reset,
 )
 from core.db import db
-from core.mail_queue import enqueue_mail
+from core.mail_queue import RenderedEmail, enqueue_rendered
 
 from ..access import access
 from ..common.urls import public_url
@@ -42,13 +42,10 @@ def password_forgot():
         if user is not None and user.is_active:
             token = make_password_reset_token(user, secret_key=_secret())
             url = public_url(url_for("account.password_reset", token=token))
-            enqueue_mail(
-                kind="password_reset",
-                to_address=user.email,
-                locale=current_locale(),
-                subject=_("Choose a new password for the OCOP shop"),
-                body_text=render_template("email/password_reset.txt", user=user, url=url),
-            )
+            subject = _("Choose a new password for the OCOP shop")
+            body = render_template("email/password_reset.txt", user=user, url=url)
+            email = RenderedEmail(user.email, subject, body)
+            enqueue_rendered("password_reset", email, locale=current_locale())
             db.session.commit()
         flash(
             _("If an account uses this e-mail, we have sent it a link to choose a new password."),

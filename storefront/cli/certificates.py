@@ -12,7 +12,7 @@ from accounts.service import producer_members
 from catalog.certificates.reminders import claim_due_reminders
 from core import clock
 from core.db import db
-from core.mail_queue import enqueue_mail
+from core.mail_queue import RenderedEmail, enqueue_rendered
 
 from ..common.urls import public_url
 
@@ -50,12 +50,7 @@ def _queue_reminder_mails(claimed) -> int:
             )
         for member in producer_members(producer.id):
             if member.is_active:
-                enqueue_mail(
-                    kind="certificate_reminder",
-                    to_address=member.email,
-                    locale=REMINDER_LOCALE,
-                    subject=subject,
-                    body_text=body,
-                )
+                email = RenderedEmail(member.email, subject, body)
+                enqueue_rendered("certificate_reminder", email, locale=REMINDER_LOCALE)
                 queued += 1
     return queued

@@ -84,3 +84,11 @@ def order_status_label(code: str) -> str:
 
 def payment_method_label(code: str) -> str:
     return str(PAYMENT_LABELS.get(PaymentMethod(code), code))
+
+
+def issuer_level_label(code: str) -> str:
+    return str(ISSUER_LEVEL_LABELS.get(code, code))
+
+
+def certificate_state_label(code: str) -> str:
+    return str(CERTIFICATE_STATE_LABELS.get(code, code))

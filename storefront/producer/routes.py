@@ -50,7 +50,7 @@ from catalog.products.portal import (
 from catalog.uploads import UploadLimits
 from core import clock
 from core.db import db
-from core.mail_queue import enqueue_mail
+from core.mail_queue import RenderedEmail, enqueue_rendered
 
 from ..access import access, current_producer_id
 from ..common.forms import ActionForm
@@ -326,15 +326,12 @@ def members():
         else:
             invitation_url = public_url(url_for("account.accept_invitation", token=token))
             producer = _producer()
-            enqueue_mail(
-                kind="invitation",
-                to_address=form.email.data.strip().lower(),
-                locale=current_locale(),
-                subject=_("Join %(name)s on the OCOP shop", name=producer.name),
-                body_text=render_template(
-                    "email/producer_invitation.txt", producer=producer, url=invitation_url
-                ),
+            subject = _("Join %(name)s on the OCOP shop", name=producer.name)
+            body = render_template(
+                "email/producer_invitation.txt", producer=producer, url=invitation_url
             )
+            email = RenderedEmail(form.email.data.strip().lower(), subject, body)
+            enqueue_rendered("invitation", email, locale=current_locale())
             db.session.commit()
             flash(_("Invitation sent. You can also share the link yourself."), "success")
     return render_template(

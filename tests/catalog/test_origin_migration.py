@@ -28,7 +28,9 @@ def old_app(tmp_path: Path, database_url: str):
 def test_upgrade_gives_existing_products_distinct_codes(old_app):
     upgrade(revision="0001")
     with db.engine.begin() as conn:
-        insert_row(conn, "producer", id=1, slug="p", name="P", province_code="86", kind="cooperative")
+        insert_row(
+            conn, "producer", id=1, slug="p", name="P", province_code="86", kind="cooperative"
+        )
         for n in range(3):
             insert_row(
                 conn,

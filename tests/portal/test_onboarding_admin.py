@@ -170,12 +170,12 @@ def test_renewed_certificate_gets_no_reminder(runner, portal_world, make_certifi
 
 
 def test_mail_send_delivers_queued_messages_once(runner, app, monkeypatch):
-    from core.mail_queue import enqueue_mail
+    from core.mail_queue import RenderedEmail, enqueue_rendered
     from storefront.cli import mail
 
     sent = []
     monkeypatch.setattr(mail, "smtp_deliver", lambda email: sent.append(email.to_address))
-    enqueue_mail(kind="x", to_address="a@example.vn", locale="vi", subject="s", body_text="b")
+    enqueue_rendered("x", RenderedEmail("a@example.vn", "s", "b"), locale="vi")
     db.session.commit()
     assert "sent 1" in runner.invoke(args=["mail", "send"]).output
     assert "sent 0" in runner.invoke(args=["mail", "send"]).output

@@ -149,15 +149,13 @@ def test_one_mail_send_delivers_order_and_account_mail_in_the_buyers_language(
     app, runner, monkeypatch, make_product, make_order
 ):
     from core import clock
-    from core.mail_queue import enqueue_mail
+    from core.mail_queue import RenderedEmail, enqueue_rendered
     from orders.fulfilment import pack_part
     from storefront.cli import mail
 
     order = make_order((make_product(), 1), locale="en")
     pack_part(order.parts[0], actor_id=None, now=clock.utcnow())
-    enqueue_mail(
-        kind="password_reset", to_address="a@example.vn", locale="vi", subject="s", body_text="b"
-    )
+    enqueue_rendered("password_reset", RenderedEmail("a@example.vn", "s", "b"), locale="vi")
     db.session.commit()
     sent = []
     monkeypatch.setattr(mail, "smtp_deliver", sent.append)
@@ -170,12 +168,10 @@ def test_one_mail_send_delivers_order_and_account_mail_in_the_buyers_language(
 
 
 def test_a_mail_that_cannot_be_rendered_stays_queued_with_the_reason(app, runner, monkeypatch):
-    from core.mail_queue import enqueue_mail
+    from core.mail_queue import enqueue_to_render
     from storefront.cli import mail
 
-    enqueue_mail(
-        kind="order_status", to_address="a@example.vn", locale="vi", context={"order_id": 999}
-    )
+    enqueue_to_render("order_status", "a@example.vn", locale="vi", context={"order_id": 999})
     db.session.commit()
     monkeypatch.setattr(mail, "smtp_deliver", lambda email: None)
     assert "sent 0, failed 1" in runner.invoke(args=["mail", "send"]).output
