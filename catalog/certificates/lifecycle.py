@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from accounts.audit import add_audited, record_audit
+from core.clock import today_in_vietnam
 from core.db import db
 from core.text import clean_text
 
@@ -123,13 +124,11 @@ def reject_certificate(cert: Certificate, *, reason: str, actor_id: int, now: da
     _review(cert, CertificateStatus.REJECTED, reason=reason, actor_id=actor_id, now=now)
 
 
-def revoke_certificate(
-    cert: Certificate, *, reason: str, actor_id: int, now: datetime, on: date
-) -> None:
-    """verified → revoked on `on`: the product is off sale from this moment (the rule is
-    query-time)."""
+def revoke_certificate(cert: Certificate, *, reason: str, actor_id: int, now: datetime) -> None:
+    """verified → revoked on the day of `now` in Vietnam: the product is off sale from this
+    moment (the rule is query-time)."""
     _review(cert, CertificateStatus.REVOKED, reason=reason, actor_id=actor_id, now=now)
-    cert.revoked_on = on
+    cert.revoked_on = today_in_vietnam(now)
     db.session.flush()
 
 

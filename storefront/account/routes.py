@@ -37,14 +37,15 @@ def _sign_in(user: User) -> None:
 @access("public")
 def login():
     form = LoginForm()
-    if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            _sign_in(user)
-            flash(_("Welcome back!"), "success")
-            return redirect(safe_next_path(request.args.get("next")) or url_for("shop.home"))
+    if not form.validate_on_submit():
+        return render_template("account/login.html", form=form)
+    user = authenticate(form.email.data, form.password.data)
+    if user is None:
         flash(_("Wrong e-mail or password."), "error")
-    return render_template("account/login.html", form=form)
+        return render_template("account/login.html", form=form)
+    _sign_in(user)
+    flash(_("Welcome back!"), "success")
+    return redirect(safe_next_path(request.args.get("next")) or url_for("shop.home"))
 
 
 @bp.route("/account/register", methods=["GET", "POST"])

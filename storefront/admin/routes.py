@@ -32,9 +32,10 @@ from core import clock
 from core.db import db
 
 from ..access import access
-from ..common.forms import ActionForm, ReasonForm
+from ..common.forms import ActionForm, ReasonForm, given_reason
 from ..common.indexing import after_products_changed
 from ..common.private_files import send_certificate_scan
+from ..common.responses import saved
 from ..errors import megabytes
 from . import bp
 from .forms import ImportForm
@@ -42,13 +43,18 @@ from .forms import ImportForm
 AUDIT_PAGE_SIZE = 100
 
 
+def _decision_forms() -> dict[str, ActionForm | ReasonForm]:
+    """The buttons of a list of things to decide: approve/verify, and reject with a reason."""
+    return {"action_form": ActionForm(), "reason_form": ReasonForm()}
+
+
 @bp.get("/")
 @access("admin")
 def home():
+    applications = count_pending_applications()
+    certificates = count_certificates(CertificateStatus.PENDING)
     return render_template(
-        "admin/home.html",
-        pending_applications=count_pending_applications(),
-        pending_certificates=count_certificates(CertificateStatus.PENDING),
+        "admin/home.html", pending_applications=applications, pending_certificates=certificates
     )
 
 
@@ -61,8 +67,7 @@ def applications():
     return render_template(
         "admin/applications.html",
         applications=list_applications(),
-        action_form=ActionForm(),
-        reason_form=ReasonForm(),
+        **_decision_forms(),
     )
 
 
@@ -72,8 +77,8 @@ def application_approve(application_id: int):
     application = get_application(application_id)
     if ActionForm().validate_on_submit():
         approve_application(application, actor_id=current_user.id, now=clock.utcnow())
-        db.session.commit()
-        flash(_("Approved: %(name)s can now list products.", name=application.name), "success")
+        message = _("Approved: %(name)s can now list products.", name=application.name)
+        return saved(message, "admin.applications")
     return redirect(url_for("admin.applications"))
 
 
@@ -81,16 +86,10 @@ def application_approve(application_id: int):
 @access("admin")
 def application_reject(application_id: int):
     application = get_application(application_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        reject_application(
-            application, reason=form.reason.data, actor_id=current_user.id, now=clock.utcnow()
-        )
-        db.session.commit()
-        flash(_("Application rejected."), "success")
-    else:
-        flash(_("Please give a reason."), "error")
-    return redirect(url_for("admin.applications"))
+    if (reason := given_reason()) is None:
+        return redirect(url_for("admin.applications"))
+    reject_application(application, reason=reason, actor_id=current_user.id, now=clock.utcnow())
+    return saved(_("Application rejected."), "admin.applications")
 
 
 @bp.get("/producers")
@@ -106,20 +105,14 @@ def producers():
 def producer_active(producer_id: int):
     producer = get_producer(producer_id)
     active = request.form.get("active") == "1"
-    form = ReasonForm() if not active else ActionForm()
-    if form.validate_on_submit():
-        set_producer_active(
-            producer,
-            active,
-            actor_id=current_user.id,
-            reason=form.reason.data if isinstance(form, ReasonForm) else "",
-            now=clock.utcnow(),
-        )
+    # Deactivating needs a reason the producer will read; reactivating only the button.
+    reason = "" if active and ActionForm().validate_on_submit() else given_reason()
+    if reason is not None:
+        now = clock.utcnow()
+        set_producer_active(producer, active, actor_id=current_user.id, reason=reason, now=now)
         db.session.commit()
         after_products_changed(product_ids_of_producer(producer.id))
         flash(_("Producer reactivated.") if active else _("Producer deactivated."), "success")
-    else:
-        flash(_("Please give a reason."), "error")
     return redirect(url_for("admin.producers"))
 
 
@@ -137,8 +130,7 @@ def certificates():
         rows=certificate_queue(CertificateStatus(status)),
         status=status,
         statuses=list(CertificateStatus),
-        action_form=ActionForm(),
-        reason_form=ReasonForm(),
+        **_decision_forms(),
     )
 
 
@@ -163,42 +155,32 @@ def _certificate_done(certificate, message: str):
 @access("admin")
 def certificate_verify(certificate_id: int):
     certificate = get_certificate(certificate_id)
-    if ActionForm().validate_on_submit():
-        verify_certificate(certificate, actor_id=current_user.id, now=clock.utcnow())
-        return _certificate_done(certificate, _("Certificate verified: the product is on sale."))
-    return redirect(url_for("admin.certificates"))
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.certificates"))
+    verify_certificate(certificate, actor_id=current_user.id, now=clock.utcnow())
+    return _certificate_done(certificate, _("Certificate verified: the product is on sale."))
+
+
+def _decide_with_reason(certificate_id: int, decide, message: str, back: str | None = None):
+    """Apply a decision that needs a reason the producer will read (reject, revoke)."""
+    certificate = get_certificate(certificate_id)
+    if (reason := given_reason()) is None:
+        return redirect(url_for("admin.certificates", status=back))
+    decide(certificate, reason=reason, actor_id=current_user.id, now=clock.utcnow())
+    return _certificate_done(certificate, message)
 
 
 @bp.post("/certificates/<int:certificate_id>/reject")
 @access("admin")
 def certificate_reject(certificate_id: int):
-    certificate = get_certificate(certificate_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        reject_certificate(
-            certificate, reason=form.reason.data, actor_id=current_user.id, now=clock.utcnow()
-        )
-        return _certificate_done(certificate, _("Certificate rejected."))
-    flash(_("Please give a reason."), "error")
-    return redirect(url_for("admin.certificates"))
+    return _decide_with_reason(certificate_id, reject_certificate, _("Certificate rejected."))
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
 @access("admin")
 def certificate_revoke(certificate_id: int):
-    certificate = get_certificate(certificate_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        revoke_certificate(
-            certificate,
-            reason=form.reason.data,
-            actor_id=current_user.id,
-            now=clock.utcnow(),
-            on=clock.today_in_vietnam(),
-        )
-        return _certificate_done(certificate, _("Certificate revoked: the product is off sale."))
-    flash(_("Please give a reason."), "error")
-    return redirect(url_for("admin.certificates", status="verified"))
+    message = _("Certificate revoked: the product is off sale.")
+    return _decide_with_reason(certificate_id, revoke_certificate, message, back="verified")
 
 
 # --- import and audit -------------------------------------------------------------------------

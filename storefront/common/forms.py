@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
@@ -21,3 +23,12 @@ class ReasonForm(FlaskForm):
 
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Confirm"))
+
+
+def given_reason() -> str | None:
+    """The reason posted with this request's ReasonForm; None (and an error shown) without one."""
+    form = ReasonForm()
+    if form.validate_on_submit():
+        return form.reason.data
+    flash(_("Please give a reason."), "error")
+    return None

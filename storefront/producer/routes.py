@@ -56,6 +56,7 @@ from ..access import access, current_producer_id
 from ..common.forms import ActionForm
 from ..common.indexing import after_products_changed
 from ..common.private_files import send_certificate_scan
+from ..common.responses import saved
 from ..common.urls import public_url
 from ..errors import message_for, status_for
 from ..i18n import current_locale
@@ -126,9 +127,7 @@ def apply():
                 email=form.email.data,
             ),
         )
-        db.session.commit()
-        flash(_("Thank you! Program staff will review your application."), "success")
-        return redirect(url_for("producer.apply"))
+        return saved(_("Thank you! Program staff will review your application."), "producer.apply")
     return render_template("producer/apply.html", form=form, previous=latest)
 
 
