@@ -77,6 +77,8 @@ class Config:
     CERTIFICATE_SCAN_ROOT = env_str("CERTIFICATE_SCAN_ROOT")  # empty → <instance>/certificate-scans
     PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 8 * 1024 * 1024)
     PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+    # Largest registry CSV an admin may upload on the import page.
+    IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
     LOW_STOCK_THRESHOLD = env_int("LOW_STOCK_THRESHOLD", 5)
     # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
     REDIS_URL = env_str("REDIS_URL")

@@ -6,6 +6,7 @@ entry commit (or roll back) together.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,31 +14,37 @@ from sqlalchemy import Select, select
 
 from core.db import db
 
-from .models import AuditEntry
+from .models import AuditEntry, User
 
 
 def record_audit(
+    action: str,
+    entity: Any,
     *,
     actor_id: int | None,
-    action: str,
-    entity: str,
-    entity_id: int,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
     now: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add one audit entry to the session (flushed with the change by the caller)."""
-    entry = AuditEntry(
-        actor_id=actor_id,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        before=before,
-        after=after,
-        at=now,
-    )
+    """Add one entry to the session: `action` ("product.price") on `entity` — the changed row
+    (its table and id), or ("product", id) for a row not at hand — by `actor_id` (None: the shop
+    itself). Flushed with the change by the caller."""
+    name, entity_id = entity if isinstance(entity, tuple) else (entity.__tablename__, entity.id)
+    entry = AuditEntry(actor_id=actor_id, action=action, entity=name, entity_id=entity_id, at=now)
+    entry.before, entry.after = before, after
     db.session.add(entry)
     return entry
+
+
+def add_audited(
+    row: Any, action: str, *, actor_id: int | None, now: datetime, after: dict[str, Any]
+) -> None:
+    """Add a new row and the audit entry of its creation (flushed first: the entry names the
+    row's id). Flushes."""
+    db.session.add(row)
+    db.session.flush()
+    record_audit(action, row, actor_id=actor_id, now=now, after=after)
+    db.session.flush()
 
 
 def select_audit_entries(
@@ -52,3 +59,23 @@ def select_audit_entries(
     if action_prefix:
         query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
     return query
+
+
+@dataclass(frozen=True)
+class AuditLog:
+    """Entries newest first, and the accounts that made them (missing id: the system)."""
+
+    entries: list[AuditEntry]
+    actors: dict[int, User]
+
+
+def recent_audit_log(*, entity: str | None = None, limit: int = 100) -> AuditLog:
+    """The newest `limit` entries (optionally of one entity kind) with their actors: two queries."""
+    entries = list(db.session.scalars(select_audit_entries(entity=entity).limit(limit)))
+    actor_ids = {entry.actor_id for entry in entries if entry.actor_id}
+    actors = (
+        {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+        if actor_ids
+        else {}
+    )
+    return AuditLog(entries=entries, actors=actors)

@@ -13,14 +13,11 @@ class InvalidToken(AccountError):
     """A reset or invitation link that is forged, expired, or already used."""
 
     code = "invalid_token"
-    http_status = 400
 
 
 class EmailTaken(AccountError):
     code = "email_taken"
-    http_status = 409
 
 
 class NotAllowed(AccountError):
     code = "not_allowed"
-    http_status = 403

@@ -1,4 +1,5 @@
-"""Account operations without the web: find users, reset passwords, invite producer members.
+"""Account operations without the web: register, sign in, find users, reset passwords, invite
+producer members.
 
 Links carry signed tokens (itsdangerous) made with the app's secret, passed in by the caller.
 A reset token embeds a fingerprint of the current password hash, so it stops working once used;
@@ -14,7 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from core.db import db
-from core.text import nfc
+from core.text import clean_text
 
 from .errors import EmailTaken, InvalidToken, NotAllowed
 from .models import Role, User
@@ -28,8 +29,32 @@ MIN_PASSWORD_LENGTH = 10
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(
-        select(User).where(func.lower(User.email) == nfc(email).strip().lower())
+        select(User).where(func.lower(User.email) == clean_text(email).lower())
     )
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, else None (whichever was wrong)."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active or not user.check_password(password):
+        return None
+    return user
+
+
+def register_buyer(*, email: str, name: str, password: str) -> User:
+    """A new buyer account; EmailTaken if the e-mail already has one. Flushes."""
+    email = clean_text(email).lower()
+    if find_user_by_email(email) is not None:
+        raise EmailTaken()
+    user = User(email=email, name=clean_text(name))
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
 
 
 def _serializer(secret_key: str, salt: str) -> URLSafeTimedSerializer:
@@ -84,7 +109,7 @@ def make_invitation_token(inviter: User, email: str, *, secret_key: str) -> str:
     """An owner invites `email` to join their producer."""
     if not (inviter.is_owner and inviter.producer_id and inviter.role == Role.PRODUCER.value):
         raise NotAllowed()
-    email = nfc(email).strip().lower()
+    email = clean_text(email).lower()
     if find_user_by_email(email) is not None:
         raise EmailTaken()
     return _serializer(secret_key, INVITATION_SALT).dumps(
@@ -117,7 +142,7 @@ def accept_invitation(token: str, *, name: str, password: str, secret_key: str) 
     invitation = read_invitation(token, secret_key=secret_key)
     user = User(
         email=invitation.email,
-        name=nfc(name).strip(),
+        name=clean_text(name),
         role=Role.PRODUCER.value,
         producer_id=invitation.producer_id,
         is_owner=False,
@@ -140,10 +165,10 @@ def create_admin(email: str, name: str, password: str) -> User:
     """Create a program-staff (admin) account, or promote an existing one. The caller commits."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
-    normalized = nfc(email).lower()
+    normalized = clean_text(email).lower()
     user = find_user_by_email(normalized)
     if user is None:
-        user = User(email=normalized, name=nfc(name))
+        user = User(email=normalized, name=clean_text(name))
         db.session.add(user)
     user.role = Role.ADMIN.value
     user.producer_id = None

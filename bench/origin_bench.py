@@ -20,12 +20,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # config.py liv
 from flask_migrate import upgrade
 
 from catalog.models import Certificate, Producer, Product
-from catalog.traceability import record_batch, record_scan
+from catalog.origin.traceability import record_batch, record_scan
 from config import TestingConfig
 from core.clock import today_in_vietnam
 from core.db import db
 from storefront import create_app
-from storefront.origin.qr import qr_matrix, qr_png, qr_svg
+from storefront.common.qr import qr_matrix, qr_png, qr_svg
 
 
 def _timed(fn, repeat: int) -> float:

@@ -13,7 +13,7 @@ import time
 from PIL import Image
 
 from catalog.errors import UploadTooManyPixels
-from catalog.photos import reencode_image
+from catalog.uploads import reencode_image
 from tests.portal.test_uploads import png_bomb
 
 

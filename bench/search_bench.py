@@ -333,9 +333,11 @@ def _dir_size_mb(path: str) -> float:
 
 
 def bench_whoosh(app, queries, prefixes) -> dict:
+    from catalog.products.listing import ProductQuery
     from core.clock import today_in_vietnam
     from search.indexer import rebuild_index
-    from search.query import ProductSearch, SearchFilters, load_for_sale_snapshot
+    from search.query import ProductSearch
+    from search.snapshot import load_for_sale_snapshot
 
     index_dir = app.config["SEARCH_INDEX_DIR"]
     started = time.perf_counter()
@@ -346,14 +348,14 @@ def bench_whoosh(app, queries, prefixes) -> dict:
     load_for_sale_snapshot(today)
     snapshot_ms = (time.perf_counter() - started) * 1000
     service = ProductSearch(index_dir, snapshot_ttl=3600)  # no result cache: every query runs
-    service.search("nuoc mam", SearchFilters(), today)  # open searcher, load snapshot
+    service.search("nuoc mam", ProductQuery(), today)  # open searcher, load snapshot
     service.suggest("nuoc", today)  # build the autocomplete structure
     for text, filters in queries[:50]:  # warm-up pass
-        service.search(text, SearchFilters(**filters), today)
+        service.search(text, ProductQuery(**filters), today)
     latencies, zero_hits, totals = [], 0, []
     for text, filters in queries:
         started = time.perf_counter()
-        page = service.search(text, SearchFilters(**filters), today)
+        page = service.search(text, ProductQuery(**filters), today)
         latencies.append((time.perf_counter() - started) * 1000)
         zero_hits += page.total == 0
         totals.append(page.total)
@@ -362,21 +364,21 @@ def bench_whoosh(app, queries, prefixes) -> dict:
     # pay for that. Measured on the last 100 queries of the mix, on a searcher that has
     # answered only one query before.
     fresh = ProductSearch(index_dir, snapshot_ttl=3600)
-    fresh.search("nuoc mam", SearchFilters(), today)  # open searcher, load snapshot
+    fresh.search("nuoc mam", ProductQuery(), today)  # open searcher, load snapshot
     cold = []
     for text, filters in queries[-100:]:
         started = time.perf_counter()
-        fresh.search(text, SearchFilters(**filters), today)
+        fresh.search(text, ProductQuery(**filters), today)
         cold.append((time.perf_counter() - started) * 1000)
     # The web app keeps a small cache of ranked hits per (index generation, snapshot, words):
     # the same mix again, as a shop sees popular queries and page 2 of the same query.
     cached = ProductSearch(index_dir, snapshot_ttl=3600, result_cache_size=512)
     for text, filters in queries:
-        cached.search(text, SearchFilters(**filters), today)
+        cached.search(text, ProductQuery(**filters), today)
     repeat = []
     for text, filters in queries:
         started = time.perf_counter()
-        cached.search(text, SearchFilters(**filters), today)
+        cached.search(text, ProductQuery(**filters), today)
         repeat.append((time.perf_counter() - started) * 1000)
     suggest = []
     for prefix in prefixes:
@@ -403,7 +405,7 @@ def bench_fts5(db_path: str, queries, prefixes) -> dict:
 
     from core.clock import today_in_vietnam
     from search.analysis import fold, syllables
-    from search.query import load_for_sale_snapshot
+    from search.snapshot import load_for_sale_snapshot
 
     today = today_in_vietnam()
     conn = sqlite3.connect(db_path)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from core.text import fold, nfc, slugify
+from core.text import clean_text, fold, slugify
 
 _PREFIX_RE = re.compile(r"^(tinh|thanh pho|tp\.?)\s+", re.IGNORECASE)
 
@@ -50,7 +50,7 @@ def all_provinces() -> tuple[ProvinceUnit, ...]:
 
 
 def _short_name(name: str) -> str:
-    return nfc(re.sub(r"^(Tỉnh|Thành phố)\s+", "", nfc(name)))
+    return clean_text(re.sub(r"^(Tỉnh|Thành phố)\s+", "", clean_text(name)))
 
 
 def _division_prefix(province) -> str:
@@ -77,7 +77,7 @@ def province_by_slug(slug: str) -> ProvinceUnit | None:
 
 def resolve_province(name: str) -> ResolvedProvince | None:
     """Map a current or pre-2025 province name to the current province; None if unknown."""
-    given = nfc(name)
+    given = clean_text(name)
     key = _PREFIX_RE.sub("", fold(given)).strip()
     if not key:
         return None
@@ -114,7 +114,7 @@ class CommuneUnit:
 def _commune(ward) -> CommuneUnit:
     return CommuneUnit(
         code=f"{int(ward.code):05d}",
-        name=nfc(ward.name),
+        name=clean_text(ward.name),
         province_code=f"{int(ward.province_code):02d}",
     )
 

@@ -1,4 +1,5 @@
-"""Catalog errors carry a stable code; the web layer turns the code into a translated message."""
+"""Catalog errors: a stable code and parameters each; the web layer maps them to a status and a
+translated message."""
 
 from __future__ import annotations
 
@@ -11,44 +12,36 @@ class CatalogError(DomainError):
 
 class ProductNotFound(CatalogError):
     code = "product_not_found"
-    http_status = 404
 
 
 class ProductNotForSale(CatalogError):
     code = "product_not_for_sale"
-    http_status = 409
 
 
 class ProducerNotFound(CatalogError):
     code = "producer_not_found"
-    http_status = 404
 
 
 class CertificateNotFound(CatalogError):
     code = "certificate_not_found"
-    http_status = 404
 
 
 class PhotoNotFound(CatalogError):
     code = "photo_not_found"
-    http_status = 404
 
 
 class ApplicationNotFound(CatalogError):
     code = "application_not_found"
-    http_status = 404
 
 
 class InvalidCertificateChange(CatalogError):
     """Verify/reject only a pending certificate; revoke only a verified one."""
 
     code = "invalid_certificate_change"
-    http_status = 409
 
 
 class ApplicationAlreadyDecided(CatalogError):
     code = "application_already_decided"
-    http_status = 409
 
 
 class InvalidListing(CatalogError):
@@ -59,12 +52,10 @@ class UploadRejected(CatalogError):
     """A photo or scan that is not what it claims to be, or too big. Nothing was stored."""
 
     code = "upload_rejected"
-    http_status = 400
 
 
 class UploadTooLarge(UploadRejected):
     code = "upload_too_large"
-    http_status = 413
 
 
 class UploadNotAnImage(UploadRejected):
@@ -85,7 +76,6 @@ class UploadTooManyPhotos(UploadRejected):
 
 class BatchInvalid(CatalogError):
     code = "batch_invalid"
-    http_status = 422
 
 
 class BatchLotMissing(BatchInvalid):
@@ -94,7 +84,6 @@ class BatchLotMissing(BatchInvalid):
 
 class BatchLotTaken(BatchInvalid):
     code = "batch_lot_taken"
-    http_status = 409
 
 
 class BatchDatesInvalid(BatchInvalid):
@@ -107,4 +96,3 @@ class BatchQuantityInvalid(BatchInvalid):
 
 class BatchNotFound(CatalogError):
     code = "batch_not_found"
-    http_status = 404

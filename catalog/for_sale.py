@@ -14,6 +14,7 @@ SQL (on the mapped class) and in Python (on a loaded instance), so the two can n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -26,8 +27,17 @@ from core.db import db
 from .enums import CertificateStatus
 from .models import Certificate, Producer, Product, product_load_options
 
+# The OCOP ratings: 3★, 4★ and 5★ (1★/2★ assessments are not a certification). Every star bound
+# in the shop comes from here (tests/test_architecture.py checks it).
 MIN_STARS = 3
 MAX_STARS = 5
+LOWEST_RATING = 1  # assessments rate 1 to 5 stars; only MIN_STARS and up certify
+OCOP_STARS = tuple(range(MIN_STARS, MAX_STARS + 1))
+
+
+def is_ocop_rating(stars: int) -> bool:
+    """3, 4 or 5 stars: a rating that can put a product on sale."""
+    return MIN_STARS <= stars <= MAX_STARS
 
 
 def _certificate_valid(cert: Any, on: date) -> Any:
@@ -101,10 +111,25 @@ def for_sale_certificate(product: Product, on: date) -> Certificate | None:
     return max(valid, key=lambda cert: (cert.stars, cert.expires_on))
 
 
-def product_is_for_sale(product: Product, on: date) -> bool:
-    """The same rule evaluated on a loaded product (no extra query when relations are loaded)."""
-    return bool(
-        _listing_shown(product)
-        and _producer_active(product.producer)
-        and for_sale_certificate(product, on) is not None
+@dataclass(frozen=True)
+class SaleStatus:
+    """The rule evaluated once on a loaded product: for sale or not, and the certificate that
+    is valid on the day (shown even when the listing is hidden or the producer inactive)."""
+
+    for_sale: bool
+    certificate: Certificate | None
+
+
+def sale_status(product: Product, on: date) -> SaleStatus:
+    """The same rule as `for_sale_clause`, on a loaded product (no query when relations are
+    loaded). Callers that need both the answer and the certificate ask once, here."""
+    certificate = for_sale_certificate(product, on)
+    for_sale = bool(
+        _listing_shown(product) and _producer_active(product.producer) and certificate is not None
     )
+    return SaleStatus(for_sale=for_sale, certificate=certificate)
+
+
+def product_is_for_sale(product: Product, on: date) -> bool:
+    """Whether a loaded product is for sale on `on` (see `sale_status`)."""
+    return sale_status(product, on).for_sale

@@ -1,8 +1,10 @@
-"""Catalog import from the documented CSV format (docs/import-format.md).
+"""Catalog import from the documented CSV format (docs/import-format.md): the one import service
+behind `flask catalog import` and the admin's registry import page.
 
 Each row is validated in full before anything is written, and written inside its own savepoint,
 so a bad row is reported with its line number and never half-imported while the good rows go in.
-Rows are upserted by SKU: importing the same file twice changes nothing the second time.
+Rows are upserted by SKU: importing the same file twice changes nothing the second time. Every
+import that saves anything leaves one audit entry, in the same transaction as the rows.
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from accounts.audit import record_audit
 from core.db import db
-from core.text import nfc, slugify
+from core.text import clean_text, slugify
 
 from .admin_units import resolve_province
 from .enums import CertificateStatus, IssuerLevel, ProducerKind, parse_product_group
+from .for_sale import MAX_STARS, MIN_STARS, is_ocop_rating
 from .models import Certificate, Producer, Product
+from .slugs import unique_slug
 
 COLUMNS = [
     "sku",
@@ -45,28 +50,35 @@ COLUMNS = [
     "story",
     "story_en",
 ]
-REQUIRED = (
-    "sku",
-    "name",
-    "group",
+# Columns that may be left empty (every other one is required): English texts, stories, and
+# details a registry does not always print.
+OPTIONAL = {"name_en", "story", "story_en", "unit", "commune"}
+OPTIONAL |= {"certificate_no", "decision_no", "issued_by"}
+REQUIRED = tuple(column for column in COLUMNS if column not in OPTIONAL)
+MAX_PRICE_VND = 10_000_000_000  # 10 billion dong: anything above is a typo
+# The columns a row writes as they are, on the product and on its certificate.
+PRODUCT_FIELDS = ("name", "name_en", "group", "unit", "price_vnd", "stock", "story", "story_en")
+CERTIFICATE_FIELDS = (
     "stars",
+    "decision_no",
+    "issued_by",
+    "issuer_level",
     "issued_on",
     "expires_on",
-    "certificate_status",
-    "producer",
-    "producer_kind",
-    "province",
-    "price_vnd",
-    "stock",
 )
-MAX_PRICE_VND = 10_000_000_000  # 10 billion dong: anything above is a typo
+MAX_SKU_LENGTH = 64
+MAX_AUDITED_PRODUCT_IDS = 1000  # an audit entry names at most this many changed products
 
 
 @dataclass(frozen=True)
 class RowError:
+    """A row (or the header, line 1) that was not imported: a stable code and its parameters,
+    turned into a sentence by the web layer or the command line."""
+
     line: int
     sku: str
-    reason: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,7 +121,12 @@ class ParsedRow:
 
 
 class RowInvalid(ValueError):
-    pass
+    """Why a row cannot be imported: a code (see RowError) and its parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 def _parse_int(value: str, column: str) -> int:
@@ -117,14 +134,14 @@ def _parse_int(value: str, column: str) -> int:
     try:
         return int(cleaned)
     except ValueError:
-        raise RowInvalid(f"{column}: not a whole number: {value!r}") from None
+        raise RowInvalid("not_a_whole_number", column=column, value=value) from None
 
 
 def _parse_date(value: str, column: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RowInvalid(f"{column}: not a date YYYY-MM-DD: {value!r}") from None
+        raise RowInvalid("not_a_date", column=column, value=value) from None
 
 
 def issuer_level_for(issued_by: str) -> IssuerLevel:
@@ -138,45 +155,43 @@ def issuer_level_for(issued_by: str) -> IssuerLevel:
 
 
 def parse_row(raw: dict[str, str]) -> ParsedRow:
-    """Validate one CSV row; raise RowInvalid with a precise reason."""
-    values = {key: nfc(raw.get(key)) for key in COLUMNS}
+    """Validate one CSV row; raise RowInvalid with a precise code and parameters."""
+    values = {key: clean_text(raw.get(key)) for key in COLUMNS}
     missing = [key for key in REQUIRED if not values[key]]
     if missing:
-        raise RowInvalid(f"missing value(s): {', '.join(missing)}")
+        raise RowInvalid("missing_values", columns=missing)
     group = parse_product_group(values["group"])
     if group is None:
-        raise RowInvalid(f"group: unknown product group {values['group']!r}")
+        raise RowInvalid("unknown_group", value=values["group"])
     stars = _parse_int(values["stars"], "stars")
-    if not 3 <= stars <= 5:
-        raise RowInvalid(f"stars: must be 3, 4 or 5, got {stars}")
+    if not is_ocop_rating(stars):
+        raise RowInvalid("stars_out_of_range", value=stars, min=MIN_STARS, max=MAX_STARS)
     issued_on = _parse_date(values["issued_on"], "issued_on")
     expires_on = _parse_date(values["expires_on"], "expires_on")
     if expires_on < issued_on:
-        raise RowInvalid("expires_on: before issued_on")
+        raise RowInvalid("expires_before_issue")
     try:
         status = CertificateStatus(values["certificate_status"].lower())
     except ValueError:
-        raise RowInvalid(
-            f"certificate_status: must be verified, pending or revoked, "
-            f"got {values['certificate_status']!r}"
-        ) from None
+        raise RowInvalid("unknown_certificate_status", value=values["certificate_status"]) from None
     try:
         kind = ProducerKind(values["producer_kind"].lower())
     except ValueError:
-        raise RowInvalid(f"producer_kind: unknown kind {values['producer_kind']!r}") from None
+        raise RowInvalid("unknown_producer_kind", value=values["producer_kind"]) from None
     resolved = resolve_province(values["province"])
     if resolved is None:
-        raise RowInvalid(f"province: unknown province {values['province']!r}")
+        raise RowInvalid("unknown_province", value=values["province"])
     price = _parse_int(values["price_vnd"], "price_vnd")
     if price < 0:
-        raise RowInvalid(f"price_vnd: negative price {price}")
+        raise RowInvalid("negative_price", value=price)
     if price > MAX_PRICE_VND:
-        raise RowInvalid(f"price_vnd: implausibly large price {price}")
+        raise RowInvalid("price_too_large", value=price)
     stock = _parse_int(values["stock"], "stock")
     if stock < 0:
-        raise RowInvalid(f"stock: negative stock {stock}")
-    if len(values["sku"]) > 64 or not values["sku"].replace("-", "").replace("_", "").isalnum():
-        raise RowInvalid(f"sku: use letters, digits, '-' or '_' (max 64): {values['sku']!r}")
+        raise RowInvalid("negative_stock", value=stock)
+    sku = values["sku"]
+    if len(sku) > MAX_SKU_LENGTH or not sku.replace("-", "").replace("_", "").isalnum():
+        raise RowInvalid("invalid_sku", value=sku, max_length=MAX_SKU_LENGTH)
     return ParsedRow(
         sku=values["sku"].upper(),
         name=values["name"],
@@ -213,14 +228,6 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def _unique_slug(model: type, base: str) -> str:
-    slug, n = base, 1
-    while db.session.scalar(select(model.id).where(model.slug == slug)) is not None:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def _upsert_producer(row: ParsedRow) -> tuple[Producer, bool]:
     producer = db.session.scalar(
         select(Producer).where(
@@ -232,7 +239,7 @@ def _upsert_producer(row: ParsedRow) -> tuple[Producer, bool]:
         producer = Producer(
             name=row.producer,
             province_code=row.province_code,
-            slug=_unique_slug(Producer, slugify(row.producer)[:150] or "producer"),
+            slug=unique_slug(Producer.slug, slugify(row.producer)[:150] or "producer"),
         )
         db.session.add(producer)
     changed = _assign(
@@ -261,18 +268,8 @@ def _upsert_certificate(product: Product, row: ParsedRow) -> bool:
     if cert is None:
         cert = Certificate(product=product, certificate_no=row.certificate_no)
         db.session.add(cert)
-    changed = _assign(
-        cert,
-        {
-            "stars": row.stars,
-            "decision_no": row.decision_no,
-            "issued_by": row.issued_by,
-            "issuer_level": row.issuer_level,
-            "issued_on": row.issued_on,
-            "expires_on": row.expires_on,
-            "status": row.certificate_status,
-        },
-    )
+    values = {field: getattr(row, field) for field in CERTIFICATE_FIELDS}
+    changed = _assign(cert, {**values, "status": row.certificate_status})
     return created or changed
 
 
@@ -284,23 +281,11 @@ def upsert_row(row: ParsedRow) -> tuple[Product, str]:
     if product is None:
         product = Product(
             sku=row.sku,
-            slug=_unique_slug(Product, f"{slugify(row.name)[:140]}-{row.sku.lower()}"),
+            slug=unique_slug(Product.slug, f"{slugify(row.name)[:140]}-{row.sku.lower()}"),
         )
         db.session.add(product)
-    changed = _assign(
-        product,
-        {
-            "producer_id": producer.id,
-            "name": row.name,
-            "name_en": row.name_en,
-            "group": row.group,
-            "unit": row.unit,
-            "price_vnd": row.price_vnd,
-            "stock": row.stock,
-            "story": row.story,
-            "story_en": row.story_en,
-        },
-    )
+    values = {field: getattr(row, field) for field in PRODUCT_FIELDS}
+    changed = _assign(product, {**values, "producer_id": producer.id})
     db.session.flush()
     cert_changed = _upsert_certificate(product, row)
     db.session.flush()
@@ -326,34 +311,37 @@ def read_rows(text: str) -> tuple[list[str], Iterable[tuple[int, dict[str, str]]
 def import_catalog(
     text: str,
     *,
+    actor_id: int | None,
+    now: datetime,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import CSV text. Owns its transaction: commits at the end (rolls back on dry run)."""
+    """Import CSV text for `actor_id` (None: the command line). Owns its transaction: commits at
+    the end with an audit entry summarising the import (rolls back on dry run)."""
     report = ImportReport()
     header, rows = read_rows(text)
     missing_columns = [c for c in COLUMNS if c not in header]
     if missing_columns:
-        report.errors.append(
-            RowError(1, "", f"header: missing column(s): {', '.join(missing_columns)}")
-        )
+        report.errors.append(RowError(1, "", "missing_columns", {"columns": missing_columns}))
         return report
     seen_skus: dict[str, int] = {}
     for line, raw in rows:
-        sku = nfc(raw.get("sku")).upper()
+        sku = clean_text(raw.get("sku")).upper()
         try:
             if None in raw or any(value is None for value in raw.values()):
-                raise RowInvalid("wrong number of columns")
+                raise RowInvalid("wrong_column_count")
             row = parse_row(raw)
             if row.sku in seen_skus:
-                raise RowInvalid(f"sku: duplicate of line {seen_skus[row.sku]}")
+                raise RowInvalid("duplicate_sku", line=seen_skus[row.sku])
             seen_skus[row.sku] = line
             with db.session.begin_nested():
                 product, outcome = upsert_row(row)
         except RowInvalid as exc:
-            report.errors.append(RowError(line, sku, str(exc)))
+            report.errors.append(RowError(line, sku, exc.code, exc.params))
         except Exception as exc:  # a database constraint: report it, keep the good rows
-            report.errors.append(RowError(line, sku, f"database: {exc.__class__.__name__}"))
+            report.errors.append(
+                RowError(line, sku, "database_error", {"error": type(exc).__name__})
+            )
         else:
             setattr(report, outcome, getattr(report, outcome) + 1)
             if outcome != "unchanged":
@@ -363,8 +351,15 @@ def import_catalog(
     if dry_run:
         db.session.rollback()
         report.changed_product_ids.clear()
-    else:
-        db.session.commit()
+        return report
+    summary = {
+        "created": report.created,
+        "updated": report.updated,
+        "rejected": len(report.errors),
+        "product_ids": report.changed_product_ids[:MAX_AUDITED_PRODUCT_IDS],
+    }
+    record_audit("catalog.imported", ("import", 0), actor_id=actor_id, now=now, after=summary)
+    db.session.commit()
     return report
 
 

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 from core.clock import utcnow
 from core.db import UTCDateTime, db
 
-from .enums import ApplicationStatus, CertificateStatus, IssuerLevel, ProducerKind, ProductGroup
-from .origin import CODE_LENGTH, origin_code_default
+from .enums import ApplicationStatus, CertificateStatus, IssuerLevel, ProducerKind
+from .origin.codes import CODE_LENGTH, origin_code_default
 
 
 class Producer(db.Model):
@@ -49,10 +49,6 @@ class Producer(db.Model):
     )
 
     products: Mapped[list[Product]] = relationship(back_populates="producer")
-
-    @property
-    def kind_enum(self) -> ProducerKind:
-        return ProducerKind(self.kind)
 
 
 class Product(db.Model):
@@ -103,10 +99,6 @@ class Product(db.Model):
         order_by="Batch.produced_on.desc(), Batch.id.desc()",
         cascade="all, delete-orphan",
     )
-
-    @property
-    def group_enum(self) -> ProductGroup:
-        return ProductGroup(self.group)
 
     def name_in(self, locale: str) -> str:
         """The name in `locale`, falling back to Vietnamese."""
@@ -167,10 +159,6 @@ class Certificate(db.Model):
     )
 
     product: Mapped[Product] = relationship(back_populates="certificates")
-
-    @property
-    def status_enum(self) -> CertificateStatus:
-        return CertificateStatus(self.status)
 
 
 class CertificateReminder(db.Model):

@@ -1,135 +1,65 @@
-"""Producers as seen from their own portal, and onboarding (apply → approve/reject → producer).
-
-Every getter here takes the acting member's `producer_id` and filters on it in the query itself,
-so an id guessed in a URL can never reach another producer's row: it is simply "not found".
-"""
+"""Producers: onboarding (apply → approve/reject → producer), activation, lookups."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 
 from accounts.audit import record_audit
 from accounts.models import Role, User
 from core.db import db
-from core.text import nfc, slugify
+from core.text import clean_text, slugify
 
 from .enums import ApplicationStatus, ProducerKind
-from .errors import (
-    ApplicationAlreadyDecided,
-    ApplicationNotFound,
-    BatchNotFound,
-    CertificateNotFound,
-    PhotoNotFound,
-    ProductNotFound,
-)
-from .models import (
-    Batch,
-    Certificate,
-    Producer,
-    ProducerApplication,
-    Product,
-    ProductImage,
-    ScanCount,
-    product_load_options,
-)
+from .errors import ApplicationAlreadyDecided, ApplicationNotFound, ProducerNotFound
+from .models import Producer, ProducerApplication, Product
+from .slugs import unique_slug
+
+# What an approved application carries over to the producer it creates.
+FROM_APPLICATION = [
+    "name",
+    "kind",
+    "province_code",
+    "commune",
+    "address",
+    "phone",
+    "registration_no",
+]
 
 
-def get_product_for_producer(producer_id: int, product_id: int) -> Product:
-    """One of this producer's products; ProductNotFound for anyone else's (or none)."""
-    product = db.session.scalar(
-        select(Product)
-        .where(Product.id == product_id, Product.producer_id == producer_id)
-        .options(*product_load_options())
+def get_producer_by_slug(slug: str) -> Producer | None:
+    return db.session.scalar(select(Producer).where(Producer.slug == slug))
+
+
+def get_producer(producer_id: int) -> Producer:
+    """Any producer (admin side, or the member's own); ProducerNotFound if there is none."""
+    producer = db.session.get(Producer, producer_id)
+    if producer is None:
+        raise ProducerNotFound(producer_id=producer_id)
+    return producer
+
+
+def producer_is_active(producer_id: int) -> bool:
+    """The producer exists and may sell (its members may use the portal)."""
+    producer = db.session.get(Producer, producer_id)
+    return producer is not None and producer.is_active
+
+
+def producers_with_product_counts() -> list[tuple[Producer, int]]:
+    """Every producer by name, with how many products it lists (one query)."""
+    counts = (
+        select(Product.producer_id, func.count(Product.id).label("product_count"))
+        .group_by(Product.producer_id)
+        .subquery()
     )
-    if product is None:
-        raise ProductNotFound(product_id=product_id)
-    return product
-
-
-def get_certificate_for_producer(producer_id: int, certificate_id: int) -> Certificate:
-    certificate = db.session.scalar(
-        select(Certificate)
-        .join(Product, Product.id == Certificate.product_id)
-        .where(Certificate.id == certificate_id, Product.producer_id == producer_id)
-    )
-    if certificate is None:
-        raise CertificateNotFound(certificate_id=certificate_id)
-    return certificate
-
-
-def get_photo_for_producer(producer_id: int, product_id: int, image_id: int) -> ProductImage:
-    image = db.session.scalar(
-        select(ProductImage)
-        .join(Product, Product.id == ProductImage.product_id)
-        .where(
-            ProductImage.id == image_id,
-            ProductImage.product_id == product_id,
-            Product.producer_id == producer_id,
-        )
-    )
-    if image is None:
-        raise PhotoNotFound(image_id=image_id)
-    return image
-
-
-def get_batch_for_producer(producer_id: int, batch_id: int) -> Batch:
-    batch = db.session.scalar(
-        select(Batch)
-        .join(Product, Product.id == Batch.product_id)
-        .where(Batch.id == batch_id, Product.producer_id == producer_id)
-    )
-    if batch is None:
-        raise BatchNotFound(batch_id=batch_id)
-    return batch
-
-
-def origin_scans_by_product(producer_id: int, since: date) -> dict[int, int]:
-    """Origin-page scans since `since` per product of this producer (product and batch codes)."""
-    codes = union_all(
-        select(Product.id.label("product_id"), Product.origin_code.label("code")).where(
-            Product.producer_id == producer_id
-        ),
-        select(Batch.product_id, Batch.code)
-        .join(Product, Product.id == Batch.product_id)
-        .where(Product.producer_id == producer_id),
-    ).subquery()
     rows = db.session.execute(
-        select(codes.c.product_id, func.sum(ScanCount.scan_count))
-        .join(ScanCount, ScanCount.code == codes.c.code)
-        .where(ScanCount.scanned_on >= since)
-        .group_by(codes.c.product_id)
+        select(Producer, func.coalesce(counts.c.product_count, 0))
+        .outerjoin(counts, counts.c.producer_id == Producer.id)
+        .order_by(Producer.name, Producer.id)
     )
-    return {product_id: int(total or 0) for product_id, total in rows}
-
-
-def list_producer_products(producer_id: int) -> list[Product]:
-    return list(
-        db.session.scalars(
-            select(Product)
-            .where(Product.producer_id == producer_id)
-            .options(*product_load_options())
-            .order_by(Product.name, Product.id)
-        ).all()
-    )
-
-
-def low_stock_products(producer_id: int, threshold: int) -> list[Product]:
-    """Listed products with `threshold` units or fewer left."""
-    return list(
-        db.session.scalars(
-            select(Product)
-            .where(
-                Product.producer_id == producer_id,
-                Product.is_listed.is_(True),
-                Product.stock <= threshold,
-            )
-            .order_by(Product.stock, Product.name)
-        ).all()
-    )
+    return [(producer, int(count)) for producer, count in rows]
 
 
 # --- onboarding -------------------------------------------------------------------------------
@@ -154,15 +84,15 @@ def submit_application(applicant: User, details: ApplicationDetails) -> Producer
     application = ProducerApplication(
         applicant_id=applicant.id,
         kind=details.kind.value,
-        name=nfc(details.name).strip(),
-        registration_no=nfc(details.registration_no).strip(),
+        name=clean_text(details.name),
+        registration_no=clean_text(details.registration_no),
         province_code=details.province_code,
         commune_code=details.commune_code,
-        commune=nfc(details.commune).strip(),
-        address=nfc(details.address).strip(),
-        contact_name=nfc(details.contact_name).strip(),
-        phone=nfc(details.phone).strip(),
-        email=nfc(details.email).strip().lower(),
+        commune=clean_text(details.commune),
+        address=clean_text(details.address),
+        contact_name=clean_text(details.contact_name),
+        phone=clean_text(details.phone),
+        email=clean_text(details.email).lower(),
     )
     db.session.add(application)
     db.session.flush()
@@ -178,19 +108,34 @@ def pending_application_of(user_id: int) -> ProducerApplication | None:
     )
 
 
+def list_applications() -> list[ProducerApplication]:
+    """Every application, pending ones first, newest first."""
+    return list(
+        db.session.scalars(
+            select(ProducerApplication).order_by(
+                (ProducerApplication.status == ApplicationStatus.PENDING.value).desc(),
+                ProducerApplication.id.desc(),
+            )
+        )
+    )
+
+
+def count_pending_applications() -> int:
+    return int(
+        db.session.scalar(
+            select(func.count(ProducerApplication.id)).where(
+                ProducerApplication.status == ApplicationStatus.PENDING.value
+            )
+        )
+        or 0
+    )
+
+
 def get_application(application_id: int) -> ProducerApplication:
     application = db.session.get(ProducerApplication, application_id)
     if application is None:
         raise ApplicationNotFound(application_id=application_id)
     return application
-
-
-def _unique_producer_slug(name: str) -> str:
-    base = slugify(name)[:140] or "producer"
-    slug = base
-    while db.session.scalar(select(Producer.id).where(Producer.slug == slug)) is not None:
-        slug = f"{base}-{secrets.token_hex(2)}"
-    return slug
 
 
 def approve_application(
@@ -200,15 +145,9 @@ def approve_application(
     if application.status != ApplicationStatus.PENDING.value:
         raise ApplicationAlreadyDecided(application_id=application.id)
     producer = Producer(
-        slug=_unique_producer_slug(application.name),
-        name=application.name,
-        kind=application.kind,
-        province_code=application.province_code,
-        commune=application.commune,
-        address=application.address,
-        phone=application.phone,
-        registration_no=application.registration_no,
+        slug=unique_slug(Producer.slug, slugify(application.name)[:140] or "producer"),
         is_active=True,
+        **{field: getattr(application, field) for field in FROM_APPLICATION},
     )
     db.session.add(producer)
     db.session.flush()
@@ -221,15 +160,8 @@ def approve_application(
     application.producer_id = producer.id
     application.decided_by_id = actor_id
     application.decided_at = now
-    record_audit(
-        actor_id=actor_id,
-        action="producer.approved",
-        entity="producer",
-        entity_id=producer.id,
-        before=None,
-        after={"application_id": application.id, "name": producer.name},
-        now=now,
-    )
+    after = {"application_id": application.id, "name": producer.name}
+    record_audit("producer.approved", producer, actor_id=actor_id, now=now, after=after)
     db.session.flush()
     return producer
 
@@ -240,17 +172,13 @@ def reject_application(
     if application.status != ApplicationStatus.PENDING.value:
         raise ApplicationAlreadyDecided(application_id=application.id)
     application.status = ApplicationStatus.REJECTED.value
-    application.reason = nfc(reason).strip()[:500]
+    application.reason = clean_text(reason)[:500]
     application.decided_by_id = actor_id
     application.decided_at = now
+    before = {"status": ApplicationStatus.PENDING.value}
+    after = {"status": application.status, "reason": application.reason}
     record_audit(
-        actor_id=actor_id,
-        action="application.rejected",
-        entity="producer_application",
-        entity_id=application.id,
-        before={"status": ApplicationStatus.PENDING.value},
-        after={"status": application.status, "reason": application.reason},
-        now=now,
+        "application.rejected", application, actor_id=actor_id, now=now, before=before, after=after
     )
     db.session.flush()
 
@@ -261,18 +189,9 @@ def set_producer_active(
     """Deactivate (every product off sale at once) or reactivate a producer. Audited."""
     if producer.is_active == active:
         return
-    record_audit(
-        actor_id=actor_id,
-        action="producer.activated" if active else "producer.deactivated",
-        entity="producer",
-        entity_id=producer.id,
-        before={"is_active": producer.is_active},
-        after={"is_active": active, "reason": nfc(reason).strip()[:500]},
-        now=now,
-    )
+    action = "producer.activated" if active else "producer.deactivated"
+    before = {"is_active": producer.is_active}
+    after = {"is_active": active, "reason": clean_text(reason)[:500]}
+    record_audit(action, producer, actor_id=actor_id, now=now, before=before, after=after)
     producer.is_active = active
     db.session.flush()
-
-
-def product_ids_of_producer(producer_id: int) -> list[int]:
-    return list(db.session.scalars(select(Product.id).where(Product.producer_id == producer_id)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event, text
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -72,18 +72,65 @@ def configure_sqlite(engine) -> None:
 
 
 _WRITE_OPTION = "ocop_write_transaction"
+# session.info key: this transaction has written (flushed changes or executed DML).
+_HAS_WRITTEN = "ocop_has_written"
+
+
+class WriteTransactionOpen(RuntimeError):
+    """begin_write() was called while the session's transaction holds writes of its own.
+
+    A programming error (not a domain error): the caller must commit or roll back its own work
+    first, so that begin_write never commits half-done work on someone else's behalf.
+    """
+
+
+def ping() -> None:
+    """One round trip to the database (health checks); raises when it cannot be reached."""
+    db.session.execute(text("SELECT 1"))
+
+
+@event.listens_for(db.session, "after_flush")
+def _flushed(session, flush_context) -> None:
+    session.info[_HAS_WRITTEN] = True
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_HAS_WRITTEN] = True
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _transaction_ended(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: committed or rolled back
+        session.info.pop(_HAS_WRITTEN, None)
+
+
+def has_pending_writes() -> bool:
+    """The session's open transaction has written, or holds changes not yet flushed."""
+    session = db.session()
+    if not session.in_transaction():
+        return False
+    unflushed = session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
+    return bool(unflushed or session.info.get(_HAS_WRITTEN))
 
 
 def begin_write() -> None:
-    """Start the session's next transaction as a writer.
+    """Start the session's transaction as a writer, before an operation that owns it reads and
+    then writes under concurrency (checkout).
 
-    For code that reads and then writes under concurrency (checkout, scan counts). On SQLite a
-    deferred transaction that has read cannot upgrade to a writer once another connection has
-    committed (WAL answers "database is locked" at once, without waiting), so we take the write
-    lock up front with BEGIN IMMEDIATE; other writers then wait their turn (busy timeout).
-    PostgreSQL needs nothing: its row locks and conditional UPDATEs do the work.
-    Any transaction already open in the session is committed first.
+    On SQLite a deferred transaction that has read cannot upgrade to a writer once another
+    connection has committed (WAL answers "database is locked" at once, without waiting), so we
+    take the write lock up front with BEGIN IMMEDIATE; other writers then wait their turn (busy
+    timeout). PostgreSQL needs nothing: its row locks and conditional UPDATEs do the work.
+
+    Contract: a transaction that has only read (the page that led here) is ended first —
+    committing it writes nothing. One that has written is refused with WriteTransactionOpen: its
+    owner must commit or roll back its own work; begin_write never commits it silently.
     """
-    if db.session().in_transaction():
-        db.session.commit()
-    db.session.connection(execution_options={_WRITE_OPTION: True})
+    session = db.session()
+    if has_pending_writes():
+        raise WriteTransactionOpen("commit or roll back the open transaction before begin_write()")
+    if session.in_transaction():
+        session.commit()  # read-only: nothing is written
+    session.connection(execution_options={_WRITE_OPTION: True})

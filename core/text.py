@@ -1,4 +1,10 @@
-"""Text entering the shop: Unicode NFC, slugs."""
+"""Text in the shop: Unicode NFC, folding, slugs — one definition each, used by every package.
+
+Two ways in, on purpose: `nfc` only normalises (the form stored and searched; the search
+tokenizer and highlighter need the text exactly as given, spaces included, so that character
+offsets and highlighted pieces line up with it), while `clean_text` is how a value from a form or
+a file enters the shop: NFC and trimmed.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +16,17 @@ _NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
 def nfc(text: str | None) -> str:
-    """NFC-normalise and strip; None becomes ''."""
-    if text is None:
-        return ""
-    return unicodedata.normalize("NFC", text).strip()
+    """Unicode NFC (precomposed), nothing else; None becomes ''."""
+    return unicodedata.normalize("NFC", text or "")
+
+
+def clean_text(text: str | None) -> str:
+    """A value as it enters the shop: NFC and trimmed; None becomes ''."""
+    return nfc(text).strip()
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip every diacritic and map đ→d ('Đặc sản' → 'dac san')."""
+    """Lower-case, strip every diacritic and map đ→d ('Đặc sản' → 'dac san'); accepts any form."""
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = _COMBINING_RE.sub("", decomposed)
     return unicodedata.normalize("NFC", stripped).replace("đ", "d")
@@ -25,4 +34,4 @@ def fold(text: str) -> str:
 
 def slugify(text: str) -> str:
     """ASCII slug: 'Nước mắm Phú Quốc' → 'nuoc-mam-phu-quoc'."""
-    return _NON_SLUG_RE.sub("-", fold(nfc(text))).strip("-")
+    return _NON_SLUG_RE.sub("-", fold(clean_text(text))).strip("-")

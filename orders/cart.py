@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from catalog.for_sale import for_sale_certificate, is_for_sale, product_is_for_sale
+from catalog.for_sale import is_for_sale, sale_status
 from catalog.models import Certificate, Producer, Product, product_load_options
 from core.db import db
 
@@ -188,8 +188,8 @@ class CartSummary:
         return not self.is_empty and not self.problem_lines
 
 
-def _problem(product: Product, quantity: int, on: date) -> LineProblem | None:
-    if not product_is_for_sale(product, on):
+def _problem(product: Product, quantity: int, for_sale: bool) -> LineProblem | None:
+    if not for_sale:
         return LineProblem.NOT_FOR_SALE
     if product.stock <= 0:
         return LineProblem.OUT_OF_STOCK
@@ -214,13 +214,14 @@ def summarize_cart(cart: Cart | None, on: date, ship_to: str | None = None) -> C
     for product in products:
         group = groups.setdefault(product.producer_id, ProducerGroup(producer=product.producer))
         quantity = quantities[product.id]
+        status = sale_status(product, on)
         group.lines.append(
             SummaryLine(
                 product=product,
                 quantity=quantity,
                 unit_price_vnd=product.price_vnd,
-                certificate=for_sale_certificate(product, on),
-                problem=_problem(product, quantity, on),
+                certificate=status.certificate,
+                problem=_problem(product, quantity, status.for_sale),
             )
         )
     if ship_to:

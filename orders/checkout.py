@@ -18,13 +18,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from catalog.admin_units import commune_by_code, province_by_code
-from catalog.for_sale import for_sale_certificate, product_is_for_sale
+from catalog.for_sale import sale_status
 from catalog.models import Product, product_load_options
 from core.clock import VN_TZ, today_in_vietnam
 from core.db import begin_write, db
-from core.text import nfc
+from core.text import clean_text
 
-from .enums import OutboxKind, PaymentMethod, PaymentStatus
+from .enums import OrderEmailKind, PaymentMethod, PaymentStatus
 from .errors import (
     BelowCardMinimum,
     EmptyCart,
@@ -35,7 +35,7 @@ from .errors import (
 )
 from .lifecycle import record_stock_change
 from .models import Cart, CartLine, Order, OrderCounter, OrderLine, OrderPart, Payment
-from .outbox import enqueue_order_email
+from .notifications import enqueue_order_email
 from .payments import PaymentProvider
 from .shipping import shipping_fee_vnd, shipping_zone
 
@@ -60,6 +60,10 @@ class CheckoutDetails:
     email: str = ""
     note: str = ""
     locale: str = "vi"
+
+
+def find_order_by_number(number: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.number == number))
 
 
 def find_order_by_token(checkout_token: str) -> Order | None:
@@ -133,7 +137,7 @@ def _validated_address(details: CheckoutDetails) -> tuple[str, str, str]:
         raise InvalidAddress(field="phone")
     if province is None or commune is None or commune.province_code != province.code:
         raise InvalidAddress(field="commune")
-    if not nfc(details.contact_name) or not nfc(details.street):
+    if not clean_text(details.contact_name) or not clean_text(details.street):
         raise InvalidAddress(field="street")
     return phone, province.code, commune.name
 
@@ -169,22 +173,23 @@ def _build_order(
     order = Order(
         checkout_token=checkout_token,
         user_id=user_id,
-        contact_name=nfc(details.contact_name),
+        contact_name=clean_text(details.contact_name),
         phone=phone,
-        email=nfc(details.email).lower(),
+        email=clean_text(details.email).lower(),
         province_code=province_code,
         commune_code=details.commune_code,
         commune_name=commune_name,
-        street=nfc(details.street),
-        note=nfc(details.note),
+        street=clean_text(details.street),
+        note=clean_text(details.note),
         locale=details.locale,
         payment_method=provider.method.value,
         created_at=now,
     )
     parts: dict[int, OrderPart] = {}
     for product in products:
-        certificate = for_sale_certificate(product, on)
-        if certificate is None or not product_is_for_sale(product, on):
+        status = sale_status(product, on)
+        certificate = status.certificate
+        if certificate is None or not status.for_sale:
             raise NotForSale(product_id=product.id, name=product.name)
         part = parts.get(product.producer_id)
         if part is None:
@@ -243,7 +248,7 @@ def _build_order(
             record_stock_change(
                 line.product_id, -line.quantity, part_id=part.id, actor_id=user_id, now=now
             )
-    enqueue_order_email(order, OutboxKind.ORDER_PLACED)
+    enqueue_order_email(order, OrderEmailKind.ORDER_PLACED)
     db.session.execute(CartLine.__table__.delete().where(CartLine.cart_id == cart.id))
     db.session.flush()
     db.session.expire(cart, ["lines"])

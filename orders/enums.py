@@ -54,6 +54,6 @@ class PaymentStatus(StrEnum):
     NEEDS_REFUND = "needs_refund"
 
 
-class OutboxKind(StrEnum):
+class OrderEmailKind(StrEnum):
     ORDER_PLACED = "order_placed"
     ORDER_STATUS = "order_status"

@@ -1,4 +1,4 @@
-"""Errors of the orders domain, each with a stable code the web layer translates."""
+"""Errors of the orders domain: a stable code and parameters each (the web layer translates)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ class OrdersError(DomainError):
 
 class OutOfStock(OrdersError):
     code = "out_of_stock"
-    http_status = 409
 
 
 class NotForSale(OrdersError):
     code = "product_not_for_sale"
-    http_status = 409
 
 
 class EmptyCart(OrdersError):
@@ -25,12 +23,10 @@ class EmptyCart(OrdersError):
 
 class CartHasProblems(OrdersError):
     code = "cart_has_problems"
-    http_status = 409
 
 
 class InvalidTransition(OrdersError):
     code = "invalid_transition"
-    http_status = 409
 
 
 class PaymentMethodUnavailable(OrdersError):
@@ -43,8 +39,11 @@ class BelowCardMinimum(OrdersError):
 
 class PaymentProviderError(OrdersError):
     code = "payment_provider_error"
-    http_status = 502
 
 
 class InvalidAddress(OrdersError):
     code = "invalid_address"
+
+
+class OrderPartNotFound(OrdersError):
+    code = "order_part_not_found"

@@ -14,10 +14,10 @@ from sqlalchemy.orm import selectinload
 
 from core.clock import VN_TZ
 from core.db import db
-from core.text import nfc
+from core.text import clean_text
 
 from .enums import OrderStatus, PaymentMethod
-from .errors import InvalidTransition, OrdersError
+from .errors import InvalidTransition, OrderPartNotFound
 from .lifecycle import mark_bank_transfer_received, transition_to
 from .models import Order, OrderPart
 
@@ -31,21 +31,20 @@ COUNTED_AS_SALES = (
 )
 
 
-class OrderPartNotFound(OrdersError):
-    code = "order_part_not_found"
-    http_status = 404
-
-
-def select_parts_for_producer(producer_id: int, statuses: tuple[OrderStatus, ...] = ()):
+def parts_for_producer(
+    producer_id: int, statuses: tuple[OrderStatus, ...] = (), *, limit: int | None = None
+) -> list[OrderPart]:
+    """This producer's order parts, newest first, optionally only in `statuses`."""
     query = (
         select(OrderPart)
         .where(OrderPart.producer_id == producer_id)
         .options(selectinload(OrderPart.order), selectinload(OrderPart.lines))
         .order_by(OrderPart.id.desc())
+        .limit(limit)
     )
     if statuses:
         query = query.where(OrderPart.status.in_([s.value for s in statuses]))
-    return query
+    return list(db.session.scalars(query))
 
 
 def get_part_for_producer(producer_id: int, part_id: int) -> OrderPart:
@@ -65,7 +64,7 @@ def pack_part(part: OrderPart, *, actor_id: int, now: datetime) -> None:
 def ship_part(
     part: OrderPart, *, carrier: str, tracking_code: str, actor_id: int, now: datetime
 ) -> None:
-    carrier, tracking_code = nfc(carrier).strip(), nfc(tracking_code).strip()
+    carrier, tracking_code = clean_text(carrier), clean_text(tracking_code)
     transition_to(
         part,
         OrderStatus.SHIPPED,
@@ -85,7 +84,7 @@ def cancel_part(part: OrderPart, *, reason: str, actor_id: int, now: datetime) -
         OrderStatus.CANCELLED,
         now=now,
         actor_id=actor_id,
-        audit_details={"reason": nfc(reason).strip()[:500]},
+        audit_details={"reason": clean_text(reason)[:500]},
     )
     db.session.flush()
 

@@ -19,14 +19,14 @@ from core.db import db
 from .enums import (
     ALLOWED_TRANSITIONS,
     STOCK_HOLDING,
+    OrderEmailKind,
     OrderStatus,
-    OutboxKind,
     PaymentMethod,
     PaymentStatus,
 )
 from .errors import InvalidTransition, OrdersError
 from .models import Order, OrderPart
-from .outbox import enqueue_order_email
+from .notifications import enqueue_order_email
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +50,9 @@ def transition_to(
     current = part.status_enum
     if status not in ALLOWED_TRANSITIONS[current]:
         raise InvalidTransition(part_id=part.id, current=current.value, wanted=status.value)
-    record_audit(
-        actor_id=actor_id,
-        action="order.status",
-        entity="order_part",
-        entity_id=part.id,
-        before={"status": current.value},
-        after={"status": status.value, "order": part.order.number, **(audit_details or {})},
-        now=now,
-    )
+    before = {"status": current.value}
+    after = {"status": status.value, "order": part.order.number, **(audit_details or {})}
+    record_audit("order.status", part, actor_id=actor_id, now=now, before=before, after=after)
     part.status = status.value
     part.status_changed_at = now
     if status == OrderStatus.SHIPPED:
@@ -67,7 +61,7 @@ def transition_to(
     if status == OrderStatus.CANCELLED:
         release_part_stock(part, now=now)
     if notify:
-        enqueue_order_email(part.order, OutboxKind.ORDER_STATUS, part=part, status=status.value)
+        enqueue_order_email(part.order, OrderEmailKind.ORDER_STATUS, part=part, status=status.value)
     db.session.flush()
 
 
@@ -105,7 +99,7 @@ def mark_order_paid(
         if part.status_enum == OrderStatus.AWAITING_PAYMENT:
             transition_to(part, OrderStatus.PAID, now=now, notify=False, actor_id=actor_id)
     if notify:
-        enqueue_order_email(order, OutboxKind.ORDER_STATUS, status=OrderStatus.PAID.value)
+        enqueue_order_email(order, OrderEmailKind.ORDER_STATUS, status=OrderStatus.PAID.value)
     db.session.flush()
 
 
@@ -139,7 +133,7 @@ def cancel_order_parts(order: Order, *, now: datetime, notify: bool = True) -> N
         if payment.status == PaymentStatus.PENDING.value:
             payment.status = PaymentStatus.CANCELLED.value
     if notify:
-        enqueue_order_email(order, OutboxKind.ORDER_STATUS, status=OrderStatus.CANCELLED.value)
+        enqueue_order_email(order, OrderEmailKind.ORDER_STATUS, status=OrderStatus.CANCELLED.value)
     db.session.flush()
 
 
@@ -147,15 +141,8 @@ def record_stock_change(
     product_id: int, delta: int, *, part_id: int | None, actor_id: int | None, now: datetime
 ) -> None:
     """Audit a stock change made by an order (reserved at checkout, returned on cancellation)."""
-    record_audit(
-        actor_id=actor_id,
-        action="product.stock",
-        entity="product",
-        entity_id=product_id,
-        before=None,
-        after={"delta": delta, "order_part": part_id},
-        now=now,
-    )
+    after = {"delta": delta, "order_part": part_id}
+    record_audit("product.stock", ("product", product_id), actor_id=actor_id, now=now, after=after)
 
 
 def holds_stock(part: OrderPart) -> bool:

@@ -1,25 +1,16 @@
-"""Carts, buyer orders split per producer, frozen order lines, payments, Stripe events, outbox."""
+"""Carts, buyer orders split per producer, frozen order lines, payments, Stripe events."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.db import UTCDateTime, db
 
-from .enums import OrderStatus, PaymentMethod, PaymentStatus
+from .enums import OrderStatus, PaymentStatus
 
 
 class Cart(db.Model):
@@ -28,9 +19,9 @@ class Cart(db.Model):
     __tablename__ = "cart"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, nullable=True)
     user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id"), unique=True, nullable=True
+        sa.ForeignKey("user_account.id"), unique=True, nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -45,14 +36,14 @@ class CartLine(db.Model):
 
     __tablename__ = "cart_line"
     __table_args__ = (
-        UniqueConstraint("cart_id", "product_id", name="uq_cart_line_cart_product"),
-        CheckConstraint("quantity > 0", name="quantity_positive"),
+        sa.UniqueConstraint("cart_id", "product_id", name="uq_cart_line_cart_product"),
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cart_id: Mapped[int] = mapped_column(ForeignKey("cart.id", ondelete="CASCADE"), index=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
-    quantity: Mapped[int] = mapped_column(Integer)
+    cart_id: Mapped[int] = mapped_column(sa.ForeignKey("cart.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id"))
+    quantity: Mapped[int] = mapped_column(sa.Integer)
 
     cart: Mapped[Cart] = relationship(back_populates="lines")
 
@@ -62,8 +53,8 @@ class OrderCounter(db.Model):
 
     __tablename__ = "order_counter"
 
-    period: Mapped[str] = mapped_column(String(8), primary_key=True)  # "2611" = November 2026
-    last_value: Mapped[int] = mapped_column(Integer, default=0)
+    period: Mapped[str] = mapped_column(sa.String(8), primary_key=True)  # "2611" = November 2026
+    last_value: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
 class Order(db.Model):
@@ -71,29 +62,29 @@ class Order(db.Model):
 
     __tablename__ = "shop_order"
     __table_args__ = (
-        CheckConstraint("total_vnd = subtotal_vnd + shipping_vnd", name="total_adds_up"),
+        sa.CheckConstraint("total_vnd = subtotal_vnd + shipping_vnd", name="total_adds_up"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(32), unique=True)
+    number: Mapped[str] = mapped_column(sa.String(32), unique=True)
     # Supplied by the checkout form: the same token twice means the same order (double click).
-    checkout_token: Mapped[str] = mapped_column(String(64), unique=True)
+    checkout_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
     user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id"), index=True, nullable=True
+        sa.ForeignKey("user_account.id"), index=True, nullable=True
     )
-    contact_name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str] = mapped_column(String(16), index=True)
-    email: Mapped[str] = mapped_column(String(255), default="")
-    province_code: Mapped[str] = mapped_column(String(2))
-    commune_code: Mapped[str] = mapped_column(String(8))
-    commune_name: Mapped[str] = mapped_column(String(160))
-    street: Mapped[str] = mapped_column(String(300))
-    note: Mapped[str] = mapped_column(Text, default="")
-    locale: Mapped[str] = mapped_column(String(8), default="vi")
-    payment_method: Mapped[str] = mapped_column(String(16))
-    subtotal_vnd: Mapped[int] = mapped_column(BigInteger)
-    shipping_vnd: Mapped[int] = mapped_column(BigInteger)
-    total_vnd: Mapped[int] = mapped_column(BigInteger)
+    contact_name: Mapped[str] = mapped_column(sa.String(200))
+    phone: Mapped[str] = mapped_column(sa.String(16), index=True)
+    email: Mapped[str] = mapped_column(sa.String(255), default="")
+    province_code: Mapped[str] = mapped_column(sa.String(2))
+    commune_code: Mapped[str] = mapped_column(sa.String(8))
+    commune_name: Mapped[str] = mapped_column(sa.String(160))
+    street: Mapped[str] = mapped_column(sa.String(300))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    locale: Mapped[str] = mapped_column(sa.String(8), default="vi")
+    payment_method: Mapped[str] = mapped_column(sa.String(16))
+    subtotal_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    shipping_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    total_vnd: Mapped[int] = mapped_column(sa.BigInteger)
     # Card orders hold their stock until this instant; the Stripe session expires at the same time.
     reservation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -105,10 +96,6 @@ class Order(db.Model):
     payments: Mapped[list[Payment]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="Payment.id"
     )
-
-    @property
-    def payment_method_enum(self) -> PaymentMethod:
-        return PaymentMethod(self.payment_method)
 
     @property
     def lines(self) -> list[OrderLine]:
@@ -128,19 +115,19 @@ class OrderPart(db.Model):
 
     __tablename__ = "order_part"
     __table_args__ = (
-        UniqueConstraint("order_id", "producer_id", name="uq_order_part_order_producer"),
+        sa.UniqueConstraint("order_id", "producer_id", name="uq_order_part_order_producer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"), index=True)
-    producer_id: Mapped[int] = mapped_column(ForeignKey("producer.id"), index=True)
-    producer_name: Mapped[str] = mapped_column(String(255))  # as it was at purchase
-    status: Mapped[str] = mapped_column(String(24), index=True)
-    subtotal_vnd: Mapped[int] = mapped_column(BigInteger)
-    shipping_fee_vnd: Mapped[int] = mapped_column(BigInteger)
-    shipping_zone: Mapped[str] = mapped_column(String(16))
-    carrier: Mapped[str] = mapped_column(String(80), default="")
-    tracking_code: Mapped[str] = mapped_column(String(80), default="")
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("shop_order.id"), index=True)
+    producer_id: Mapped[int] = mapped_column(sa.ForeignKey("producer.id"), index=True)
+    producer_name: Mapped[str] = mapped_column(sa.String(255))  # as it was at purchase
+    status: Mapped[str] = mapped_column(sa.String(24), index=True)
+    subtotal_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    shipping_fee_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    shipping_zone: Mapped[str] = mapped_column(sa.String(16))
+    carrier: Mapped[str] = mapped_column(sa.String(80), default="")
+    tracking_code: Mapped[str] = mapped_column(sa.String(80), default="")
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set once, by a guarded UPDATE, when this part's reserved stock goes back on the shelf.
     stock_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -160,23 +147,23 @@ class OrderLine(db.Model):
 
     __tablename__ = "order_line"
     __table_args__ = (
-        CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("line_total_vnd = unit_price_vnd * quantity", name="line_total_adds_up"),
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+        sa.CheckConstraint("line_total_vnd = unit_price_vnd * quantity", name="line_total_adds_up"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    part_id: Mapped[int] = mapped_column(ForeignKey("order_part.id"), index=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
-    sku: Mapped[str] = mapped_column(String(64))
-    product_name: Mapped[str] = mapped_column(String(255))
-    product_name_en: Mapped[str] = mapped_column(String(255), default="")
-    unit: Mapped[str] = mapped_column(String(80), default="")
-    unit_price_vnd: Mapped[int] = mapped_column(BigInteger)
-    quantity: Mapped[int] = mapped_column(Integer)
-    line_total_vnd: Mapped[int] = mapped_column(BigInteger)
-    certificate_no: Mapped[str] = mapped_column(String(120), default="")
-    certificate_stars: Mapped[int] = mapped_column(Integer)
-    certificate_expires_on: Mapped[date] = mapped_column(Date)
+    part_id: Mapped[int] = mapped_column(sa.ForeignKey("order_part.id"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id"), index=True)
+    sku: Mapped[str] = mapped_column(sa.String(64))
+    product_name: Mapped[str] = mapped_column(sa.String(255))
+    product_name_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    unit: Mapped[str] = mapped_column(sa.String(80), default="")
+    unit_price_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    quantity: Mapped[int] = mapped_column(sa.Integer)
+    line_total_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    certificate_no: Mapped[str] = mapped_column(sa.String(120), default="")
+    certificate_stars: Mapped[int] = mapped_column(sa.Integer)
+    certificate_expires_on: Mapped[date] = mapped_column(sa.Date)
 
     part: Mapped[OrderPart] = relationship(back_populates="lines")
 
@@ -192,17 +179,19 @@ class Payment(db.Model):
     __tablename__ = "payment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"), index=True)
-    provider: Mapped[str] = mapped_column(String(16))  # a PaymentMethod value
-    status: Mapped[str] = mapped_column(String(16), default=PaymentStatus.PENDING.value)
-    amount_vnd: Mapped[int] = mapped_column(BigInteger)
-    refunded_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("shop_order.id"), index=True)
+    provider: Mapped[str] = mapped_column(sa.String(16))  # a PaymentMethod value
+    status: Mapped[str] = mapped_column(sa.String(16), default=PaymentStatus.PENDING.value)
+    amount_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    refunded_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     # Stripe: the Checkout Session id (cs_…) and, once paid, its PaymentIntent (pi_…).
-    external_id: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
-    external_intent_id: Mapped[str | None] = mapped_column(String(255), index=True, nullable=True)
-    checkout_url: Mapped[str] = mapped_column(Text, default="")
+    external_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True, nullable=True)
+    external_intent_id: Mapped[str | None] = mapped_column(
+        sa.String(255), index=True, nullable=True
+    )
+    checkout_url: Mapped[str] = mapped_column(sa.Text, default="")
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    confirmed_by: Mapped[str] = mapped_column(String(255), default="")  # who marked it received
+    confirmed_by: Mapped[str] = mapped_column(sa.String(255), default="")  # who marked it received
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -215,25 +204,7 @@ class StripeEvent(db.Model):
     __tablename__ = "stripe_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(255), unique=True)
-    event_type: Mapped[str] = mapped_column(String(80))
-    outcome: Mapped[str] = mapped_column(String(80))
+    event_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    event_type: Mapped[str] = mapped_column(sa.String(80))
+    outcome: Mapped[str] = mapped_column(sa.String(80))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class OutboxMessage(db.Model):
-    """An e-mail to send, written in the same transaction as the order change it reports."""
-
-    __tablename__ = "outbox_message"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"), index=True)
-    part_id: Mapped[int | None] = mapped_column(ForeignKey("order_part.id"), nullable=True)
-    status: Mapped[str] = mapped_column(String(24), default="")  # the part status it announces
-    to_address: Mapped[str] = mapped_column(String(255))
-    locale: Mapped[str] = mapped_column(String(8), default="vi")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
-    attempt_count: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")

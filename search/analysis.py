@@ -10,8 +10,9 @@ Every text is cut into syllables (`\\w+` after NFC, lower case) and indexed in u
 * **joined bigrams**: two adjacent folded syllables glued (`nuoc mam` → `nuocmam`) — adjacency
   in the name earns a boost, and run-together queries (`nuocmam`, `caphe`) still match.
 
-The same functions run on documents and queries. The classes below are pickled into the index
-TOC by Whoosh, so they must stay importable from this module (renaming them = reindex).
+The same functions run on documents and queries; `nfc` and `fold` are the shop's own
+(`core.text`). The classes below are pickled into the index TOC by Whoosh, so they must stay
+importable from this module (renaming them = reindex).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from whoosh.analysis import (
     Tokenizer,
 )
 
+from core.text import fold, nfc
+
 SYLLABLE_RE = re.compile(r"\w+", re.UNICODE)
 
 # Combining tone marks (Vietnamese has five besides the level tone) → the digit of the tone key.
@@ -38,18 +41,6 @@ TONE_DIGITS = {
     "\u0303": "4",  # ngã
     "\u0323": "5",  # nặng
 }
-_ANY_COMBINING_RE = re.compile(r"[\u0300-\u036f]")
-
-
-def nfc(text: str) -> str:
-    """Unicode NFC (precomposed), the one form stored and searched."""
-    return unicodedata.normalize("NFC", text or "")
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip every mark and map đ→d ('Đặc sản' → 'dac san'); accepts any form."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return unicodedata.normalize("NFC", _ANY_COMBINING_RE.sub("", decomposed)).replace("đ", "d")
 
 
 def tone_key(syllable: str) -> str:
@@ -78,6 +69,18 @@ def syllables(text: str) -> list[str]:
 def joined_bigrams(folded_syllables: list[str]) -> list[str]:
     """Adjacent syllables glued: ['nuoc', 'mam', 'ngon'] → ['nuocmam', 'mamngon']."""
     return [a + b for a, b in zip(folded_syllables, folded_syllables[1:], strict=False)]
+
+
+def glued_bigrams(folded_text: str) -> set[str]:
+    """The glued bigrams of a folded text ('keo dua sua' → {'keodua', 'duasua'})."""
+    return set(joined_bigrams(syllables(folded_text)))
+
+
+def english_stems(word: str) -> list[str]:
+    """The English stems of one ASCII word ('sauces' → ['sauc']); none for a Vietnamese word."""
+    if not word.isascii():
+        return []
+    return [token.text for token in _ENGLISH(word)]
 
 
 # --- Whoosh components -----------------------------------------------------------------------
@@ -174,3 +177,6 @@ def joined_analyzer():
 def english_analyzer():
     """English names and stories: Whoosh's stemming analyzer (tourists type 'fish sauce')."""
     return StemmingAnalyzer()
+
+
+_ENGLISH = english_analyzer()

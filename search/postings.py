@@ -22,6 +22,8 @@ from collections.abc import Callable, Collection
 from whoosh.query import And, AndMaybe, NullQuery, Or, Query, Term
 from whoosh.scoring import WeightLengthScorer
 
+from .ranking import BestField
+
 # Above this many cached postings a searcher's cache starts over (bounded memory; at 20,000
 # products the name/place/producer fields hold about a million).
 MAX_CACHED_POSTINGS = 4_000_000
@@ -254,8 +256,6 @@ def _subqueries(query: Query) -> list[Query]:
 
 
 def _is_best_field(query: Query) -> bool:
-    from .query import BestField  # circular at import time
-
     return type(query) is BestField
 
 
@@ -278,7 +278,7 @@ def _sum_any(a: Scores, b: Scores) -> Scores:
 
 
 def _best_of(a: Scores, b: Scores) -> Scores:
-    # search.query._BestFieldMatcher with tiebreak 0: the higher score of the two.
+    # search.ranking._BestFieldMatcher with tiebreak 0: the higher score of the two.
     if len(b) > len(a):
         a, b = b, a
     out = dict(a)

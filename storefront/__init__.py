@@ -50,9 +50,13 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     init_errors(app)
     _register_blueprints(app)
 
-    from .portal_security import init_portal_security
+    from .rate_limits import init_rate_limits
 
-    init_portal_security(app)
+    init_rate_limits(app)
+
+    from .common.search_service import init_search
+
+    init_search(app)
 
     from .cli import register_cli
 
@@ -85,13 +89,14 @@ def _resolve_paths(app: Flask) -> None:
 
 def _init_login(app: Flask) -> None:
     from accounts.models import User
+    from accounts.service import get_user
 
     login_manager.init_app(app)
     login_manager.login_view = "account.login"
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return get_user(int(user_id)) if user_id.isdigit() else None
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -22,8 +22,7 @@ from flask import abort
 from flask_login import current_user
 
 from accounts.models import Role
-from catalog.models import Producer
-from core.db import db
+from catalog.producers import producer_is_active
 
 from .extensions import login_manager
 
@@ -35,8 +34,7 @@ ACCESS_ATTRIBUTE = "access_level"
 def _is_active_producer_member(user: Any) -> bool:
     if user.role != Role.PRODUCER.value or user.producer_id is None:
         return False
-    producer = db.session.get(Producer, user.producer_id)
-    return producer is not None and producer.is_active
+    return producer_is_active(user.producer_id)
 
 
 def user_may(user: Any, level: str) -> bool:

@@ -1,14 +1,58 @@
-"""Friendly error pages in the user's language; domain error codes → HTTP status + message."""
+"""Errors as users see them: friendly pages in their language, and JSON for the API.
+
+Domain errors carry a stable code and parameters (`core.errors.DomainError`); this module is the
+one place that maps a code to an HTTP status and a translated message, filling the message from
+the error's parameters and from the configured limits (never a number typed into a sentence).
+"""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from babel.numbers import format_decimal
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from catalog.importer import RowError
+from catalog.products.photos import MAX_PHOTOS_PER_PRODUCT
 from core.errors import DomainError
 
-# One translated sentence per stable domain error code.
+from .i18n import current_locale
+
+log = logging.getLogger(__name__)
+
+# HTTP status per domain error code. A code not listed takes its parent class's status, and
+# finally DEFAULT_STATUS (the request was understood but cannot be done as asked).
+DEFAULT_STATUS = 400
+STATUS_BY_CODE: dict[str, int] = {
+    "product_not_found": 404,
+    "producer_not_found": 404,
+    "certificate_not_found": 404,
+    "photo_not_found": 404,
+    "application_not_found": 404,
+    "batch_not_found": 404,
+    "order_part_not_found": 404,
+    "not_allowed": 403,
+    "product_not_for_sale": 409,
+    "invalid_certificate_change": 409,
+    "application_already_decided": 409,
+    "batch_lot_taken": 409,
+    "out_of_stock": 409,
+    "cart_has_problems": 409,
+    "invalid_transition": 409,
+    "email_taken": 409,
+    "upload_too_large": 413,
+    "batch_invalid": 422,
+    "payment_provider_error": 502,
+}
+
+# One translated sentence per stable domain error code; %(name)s placeholders come from
+# `_message_params`.
 ERROR_MESSAGES = {
     "product_not_found": _l("This product does not exist."),
     "product_not_for_sale": _l("This product is not on sale at the moment."),
@@ -36,29 +80,114 @@ ERROR_MESSAGES = {
     "application_already_decided": _l("This application has already been decided."),
     "invalid_listing": _l("Please check the name, price and stock."),
     "upload_rejected": _l("This file cannot be used."),
-    "upload_too_large": _l("This file is too large. Please send a smaller one (at most 8 MB)."),
+    "upload_too_large": _l(
+        "This file is too large. Please send a smaller one (at most %(max_mb)s MB)."
+    ),
     "upload_not_an_image": _l(
         "This file is not a photo. Please choose a JPG, PNG or WebP picture."
     ),
     "upload_too_many_pixels": _l(
-        "This picture has too many pixels. Please send a smaller one (at most 40 megapixels)."
+        "This picture has too many pixels. Please send a smaller one (at most %(max_megapixels)s megapixels)."
     ),
     "upload_not_a_document": _l("This file is not a PDF, JPG or PNG scan."),
-    "upload_too_many_photos": _l("A product can have at most 8 photos. Remove one first."),
+    "upload_too_many_photos": _l("A product can have at most %(limit)s photos. Remove one first."),
     "invalid_token": _l("This link is invalid, has expired or was already used."),
     "email_taken": _l("An account with this e-mail already exists."),
     "not_allowed": _l("You do not have access to this page."),
     "order_part_not_found": _l("This order does not exist."),
     "batch_not_found": _l("This batch does not exist."),
 }
+FALLBACK_MESSAGE = _l("Something went wrong. Please try again.")
+
+# Why a CSV row was not imported (catalog.importer.RowError codes), as the admin page and the
+# command line say it.
+IMPORT_PROBLEMS = {
+    "missing_columns": _l("header: missing column(s): %(columns)s"),
+    "wrong_column_count": _l("wrong number of columns"),
+    "missing_values": _l("missing value(s): %(columns)s"),
+    "not_a_whole_number": _l("%(column)s: not a whole number: '%(value)s'"),
+    "not_a_date": _l("%(column)s: not a date YYYY-MM-DD: '%(value)s'"),
+    "unknown_group": _l("group: unknown product group '%(value)s'"),
+    "stars_out_of_range": _l("stars: must be between %(min)s and %(max)s, got %(value)s"),
+    "expires_before_issue": _l("expires_on: before issued_on"),
+    "unknown_certificate_status": _l(
+        "certificate_status: must be verified, pending or revoked, got '%(value)s'"
+    ),
+    "unknown_producer_kind": _l("producer_kind: unknown kind '%(value)s'"),
+    "unknown_province": _l("province: unknown province '%(value)s'"),
+    "negative_price": _l("price_vnd: negative price %(value)s"),
+    "price_too_large": _l("price_vnd: implausibly large price %(value)s"),
+    "negative_stock": _l("stock: negative stock %(value)s"),
+    "invalid_sku": _l("sku: use letters, digits, '-' or '_' (at most %(max_length)s): '%(value)s'"),
+    "duplicate_sku": _l("sku: duplicate of line %(line)s"),
+    "database_error": _l("database: %(error)s"),
+}
+
+BYTES_PER_MB = 1024 * 1024
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status of a domain error: its code's, else the nearest parent class's."""
+    for cls in type(error).__mro__:
+        code = getattr(cls, "code", None)
+        if code in STATUS_BY_CODE:
+            return STATUS_BY_CODE[code]
+    return DEFAULT_STATUS
+
+
+def megabytes(size_bytes: int) -> str:
+    """A byte count as megabytes for a sentence, in the page's language (8388608 → '8')."""
+    value = size_bytes / BYTES_PER_MB
+    return format_decimal(round(value, 1 if value >= 1 else 2), locale=current_locale())
+
+
+def _message_params(error: DomainError) -> dict[str, Any]:
+    """The error's own parameters, plus limits in the units the sentences use (from the error
+    when it names the limit it hit, else from config)."""
+    params: dict[str, Any] = dict(error.params)
+    config = current_app.config
+    params["max_mb"] = megabytes(int(params.get("max_bytes") or config["PHOTO_MAX_BYTES"]))
+    max_pixels = int(params.get("max_pixels") or config["PHOTO_MAX_PIXELS"])
+    params["max_megapixels"] = format_decimal(max_pixels / 1_000_000, locale=current_locale())
+    params.setdefault("limit", MAX_PHOTOS_PER_PRODUCT)
+    return params
 
 
 def message_for(error: DomainError) -> str:
-    return str(ERROR_MESSAGES.get(error.code, _l("Something went wrong. Please try again.")))
+    """The translated sentence for a domain error, with its parameters filled in."""
+    message = ERROR_MESSAGES.get(error.code)
+    try:
+        return str(message) % _message_params(error) if message else str(FALLBACK_MESSAGE)
+    except (KeyError, TypeError, ValueError):  # a parameter the sentence needs is missing
+        log.exception("message for %s could not be filled", error.code)
+        return str(FALLBACK_MESSAGE)
+
+
+def import_problem_message(problem: RowError) -> str:
+    """Why a CSV row was not imported, in the current language."""
+    message = IMPORT_PROBLEMS.get(problem.code)
+    if message is None:
+        return problem.code
+    params = {
+        key: ", ".join(value) if isinstance(value, list) else value
+        for key, value in problem.params.items()
+    }
+    return str(message) % params
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.endswith(".json")
+
+
+def error_page(message: str, status: int):
+    """A page (or JSON for the API) saying `message`, with `status`."""
+    return render_template("errors/domain.html", message=message), status
+
+
+def _json_or_page(code: str, message: str, status: int, extra: Mapping[str, Any] | None = None):
+    if _wants_json():
+        return jsonify(error=code, **(extra or {})), status
+    return error_page(message, status)
 
 
 def init_errors(app: Flask) -> None:
@@ -74,11 +203,16 @@ def init_errors(app: Flask) -> None:
             return jsonify(error="server_error"), 500
         return render_template("errors/500.html"), 500
 
+    @app.errorhandler(403)
+    def forbidden(error: HTTPException):
+        return _json_or_page("forbidden", _("You do not have access to this page."), 403)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        message = _("This form has expired. Please go back, reload the page and try again.")
+        return error_page(message, 400)
+
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        if _wants_json():
-            return jsonify(error=error.code, message=message_for(error)), error.http_status
-        return (
-            render_template("errors/domain.html", message=message_for(error)),
-            error.http_status,
-        )
+        message = message_for(error)
+        return _json_or_page(error.code, message, status_for(error), {"message": message})

@@ -11,6 +11,8 @@ from flask_babel import get_locale, refresh
 from core.money import format_vnd
 
 LOCALE_SESSION_KEY = "lang"
+# Command-line tools speak English: their readers are operators, their source strings English.
+COMMAND_LINE_LOCALE = "en"
 
 
 def select_locale() -> str:

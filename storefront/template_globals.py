@@ -6,19 +6,22 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from catalog.admin_units import province_by_code
-from catalog.for_sale import for_sale_certificate
+from catalog.for_sale import MAX_STARS, OCOP_STARS, for_sale_certificate
 from catalog.models import Producer, Product
 from core.clock import today_in_vietnam
 from core.richtext import render_story
 from core.text import fold
 
-from .labels import (
-    CERTIFICATE_STATE_LABELS,
-    ISSUER_LEVEL_LABELS,
+from .common.labels import (
     SORT_LABELS,
+    certificate_state_label,
     group_label,
+    issuer_level_label,
+    order_status_label,
+    payment_method_label,
     producer_kind_label,
 )
+from .errors import import_problem_message
 
 
 def has_endpoint(name: str) -> bool:
@@ -49,18 +52,13 @@ def story_html(text: str) -> Markup:
 
 
 def init_template_globals(app: Flask) -> None:
+    helpers = (has_endpoint, province_name, old_province_name, story_html, origin_code)
+    rules = (for_sale_certificate, import_problem_message)
+    labels = (group_label, producer_kind_label, issuer_level_label, certificate_state_label)
+    labels += (order_status_label, payment_method_label)
+    app.jinja_env.globals.update({f.__name__: f for f in (*helpers, *rules, *labels)})
     app.jinja_env.globals.update(
-        has_endpoint=has_endpoint,
-        province_name=province_name,
-        old_province_name=old_province_name,
-        for_sale_certificate=for_sale_certificate,
-        group_label=group_label,
-        producer_kind_label=producer_kind_label,
-        issuer_level_label=lambda code: str(ISSUER_LEVEL_LABELS.get(code, code)),
-        certificate_state_label=lambda code: str(CERTIFICATE_STATE_LABELS.get(code, code)),
-        story_html=story_html,
-        origin_code=origin_code,
-        sort_labels=SORT_LABELS,
+        sort_labels=SORT_LABELS, ocop_stars=OCOP_STARS, max_stars=MAX_STARS
     )
 
     @app.context_processor

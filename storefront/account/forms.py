@@ -1,4 +1,4 @@
-"""Sign-in and registration forms."""
+"""Account forms: sign in, register, forgotten password, new password, accept an invitation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+from accounts.service import MIN_PASSWORD_LENGTH
+
+from ..common.forms import EMAIL_RE
 
 
 class LoginForm(FlaskForm):
@@ -19,8 +21,31 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Regexp(EMAIL_RE), Length(max=255)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
     confirm = PasswordField(
         _l("Repeat password"), validators=[EqualTo("password", message=_l("Passwords differ."))]
     )
     submit = SubmitField(_l("Create account"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Regexp(EMAIL_RE)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+    )
+    confirm = PasswordField(
+        _l("Repeat password"), validators=[EqualTo("password", message=_l("Passwords differ."))]
+    )
+    submit = SubmitField(_l("Save password"))
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Join"))

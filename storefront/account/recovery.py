@@ -1,7 +1,7 @@
 """Password reset by e-mailed link, and accepting a producer member invitation.
 
 The reset page answers the same whether or not the e-mail has an account (no account probing),
-and both it and sign-in are rate limited (see `portal_security`).
+and both it and sign-in are rate limited (see `storefront/rate_limits.py`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from accounts.errors import InvalidToken
-from accounts.mail import enqueue_mail
 from accounts.service import (
     accept_invitation,
     find_user_by_email,
@@ -21,12 +19,13 @@ from accounts.service import (
     user_for_password_reset,
 )
 from core.db import db
+from core.mail_queue import RenderedEmail, enqueue_rendered
 
 from ..access import access
-from ..errors import message_for
-from ..navigation import public_url
+from ..common.urls import public_url
+from ..i18n import current_locale
 from . import bp
-from .recovery_forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm
+from .forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm
 from .routes import _sign_in
 
 
@@ -43,12 +42,10 @@ def password_forgot():
         if user is not None and user.is_active:
             token = make_password_reset_token(user, secret_key=_secret())
             url = public_url(url_for("account.password_reset", token=token))
-            enqueue_mail(
-                kind="password_reset",
-                to_address=user.email,
-                subject=_("Choose a new password for the OCOP shop"),
-                body_text=render_template("email/password_reset.txt", user=user, url=url),
-            )
+            subject = _("Choose a new password for the OCOP shop")
+            body = render_template("email/password_reset.txt", user=user, url=url)
+            email = RenderedEmail(user.email, subject, body)
+            enqueue_rendered("password_reset", email, locale=current_locale())
             db.session.commit()
         flash(
             _("If an account uses this e-mail, we have sent it a link to choose a new password."),
@@ -61,10 +58,7 @@ def password_forgot():
 @bp.route("/account/password/reset/<token>", methods=["GET", "POST"])
 @access("public")
 def password_reset(token: str):
-    try:
-        user_for_password_reset(token, secret_key=_secret())
-    except InvalidToken as error:
-        return render_template("errors/domain.html", message=message_for(error)), 400
+    user_for_password_reset(token, secret_key=_secret())  # InvalidToken → the error page
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = reset_password(token, form.password.data, secret_key=_secret())
@@ -79,10 +73,7 @@ def password_reset(token: str):
 @bp.route("/account/invitation/<token>", methods=["GET", "POST"], endpoint="accept_invitation")
 @access("public")
 def accept_invitation_view(token: str):
-    try:
-        invitation = read_invitation(token, secret_key=_secret())
-    except InvalidToken as error:
-        return render_template("errors/domain.html", message=message_for(error)), 400
+    invitation = read_invitation(token, secret_key=_secret())  # InvalidToken → the error page
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         user = accept_invitation(

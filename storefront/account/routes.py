@@ -5,17 +5,18 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
-from sqlalchemy import func, select
 
+from accounts.errors import EmailTaken
 from accounts.models import User
+from accounts.service import authenticate, register_buyer
 from core.db import db
-from core.text import nfc
 from orders.cart import merge_guest_cart
 
 from ..access import access
-from ..cart.session import CART_TOKEN_KEY
+from ..common.urls import safe_next_path
+from ..common.visitor import CART_TOKEN_KEY
+from ..errors import message_for
 from ..i18n import LOCALE_SESSION_KEY
-from ..navigation import safe_next_path
 from . import bp
 from .forms import LoginForm, RegisterForm
 
@@ -32,22 +33,19 @@ def _sign_in(user: User) -> None:
     db.session.commit()
 
 
-def _find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
-
-
 @bp.route("/account/login", methods=["GET", "POST"])
 @access("public")
 def login():
     form = LoginForm()
-    if form.validate_on_submit():
-        user = _find_user(nfc(form.email.data))
-        if user is not None and user.is_active and user.check_password(form.password.data):
-            _sign_in(user)
-            flash(_("Welcome back!"), "success")
-            return redirect(safe_next_path(request.args.get("next")) or url_for("shop.home"))
+    if not form.validate_on_submit():
+        return render_template("account/login.html", form=form)
+    user = authenticate(form.email.data, form.password.data)
+    if user is None:
         flash(_("Wrong e-mail or password."), "error")
-    return render_template("account/login.html", form=form)
+        return render_template("account/login.html", form=form)
+    _sign_in(user)
+    flash(_("Welcome back!"), "success")
+    return redirect(safe_next_path(request.args.get("next")) or url_for("shop.home"))
 
 
 @bp.route("/account/register", methods=["GET", "POST"])
@@ -55,14 +53,13 @@ def login():
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        email = nfc(form.email.data).lower()
-        if _find_user(email) is not None:
-            flash(_("An account with this e-mail already exists."), "error")
+        try:
+            user = register_buyer(
+                email=form.email.data, name=form.name.data, password=form.password.data
+            )
+        except EmailTaken as error:
+            flash(message_for(error), "error")
         else:
-            user = User(email=email, name=nfc(form.name.data))
-            user.set_password(form.password.data)
-            db.session.add(user)
-            db.session.flush()
             _sign_in(user)
             flash(_("Your account is ready."), "success")
             return redirect(url_for("shop.home"))

@@ -5,17 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
-
-
-class ActionForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"))
-
-
-class ReasonForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
-    submit = SubmitField(_l("Confirm"))
+from wtforms import BooleanField, SubmitField
 
 
 class ImportForm(FlaskForm):

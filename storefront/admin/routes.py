@@ -2,56 +2,59 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from accounts.audit import record_audit, select_audit_entries
-from accounts.models import User
-from catalog.certification import (
+from accounts.audit import recent_audit_log
+from catalog.certificates.lifecycle import (
+    certificate_queue,
+    count_certificates,
     get_certificate,
     reject_certificate,
     revoke_certificate,
-    select_certificate_queue,
     verify_certificate,
 )
-from catalog.enums import ApplicationStatus, CertificateStatus
+from catalog.enums import CertificateStatus
 from catalog.importer import import_catalog
-from catalog.models import Producer, ProducerApplication
 from catalog.producers import (
     approve_application,
+    count_pending_applications,
     get_application,
-    product_ids_of_producer,
+    get_producer,
+    list_applications,
+    producers_with_product_counts,
     reject_application,
     set_producer_active,
 )
+from catalog.products.portal import product_ids_of_producer
 from core import clock
 from core.db import db
 
 from ..access import access
-from ..indexing import after_products_changed
-from ..producer.routes import send_scan
+from ..common.forms import ActionForm, ReasonForm, given_reason
+from ..common.indexing import after_products_changed
+from ..common.private_files import send_certificate_scan
+from ..common.responses import saved
+from ..errors import megabytes
 from . import bp
-from .forms import ActionForm, ImportForm, ReasonForm
+from .forms import ImportForm
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 AUDIT_PAGE_SIZE = 100
+
+
+def _decision_forms() -> dict[str, ActionForm | ReasonForm]:
+    """The buttons of a list of things to decide: approve/verify, and reject with a reason."""
+    return {"action_form": ActionForm(), "reason_form": ReasonForm()}
 
 
 @bp.get("/")
 @access("admin")
 def home():
-    pending_applications = db.session.scalar(
-        select(func.count(ProducerApplication.id)).where(
-            ProducerApplication.status == ApplicationStatus.PENDING.value
-        )
-    )
-    pending_certificates = len(db.session.execute(select_certificate_queue()).all())
+    applications = count_pending_applications()
+    certificates = count_certificates(CertificateStatus.PENDING)
     return render_template(
-        "admin/home.html",
-        pending_applications=pending_applications,
-        pending_certificates=pending_certificates,
+        "admin/home.html", pending_applications=applications, pending_certificates=certificates
     )
 
 
@@ -61,17 +64,10 @@ def home():
 @bp.get("/applications")
 @access("admin")
 def applications():
-    rows = db.session.scalars(
-        select(ProducerApplication).order_by(
-            (ProducerApplication.status == ApplicationStatus.PENDING.value).desc(),
-            ProducerApplication.id.desc(),
-        )
-    ).all()
     return render_template(
         "admin/applications.html",
-        applications=rows,
-        action_form=ActionForm(),
-        reason_form=ReasonForm(),
+        applications=list_applications(),
+        **_decision_forms(),
     )
 
 
@@ -81,8 +77,8 @@ def application_approve(application_id: int):
     application = get_application(application_id)
     if ActionForm().validate_on_submit():
         approve_application(application, actor_id=current_user.id, now=clock.utcnow())
-        db.session.commit()
-        flash(_("Approved: %(name)s can now list products.", name=application.name), "success")
+        message = _("Approved: %(name)s can now list products.", name=application.name)
+        return saved(message, "admin.applications")
     return redirect(url_for("admin.applications"))
 
 
@@ -90,46 +86,33 @@ def application_approve(application_id: int):
 @access("admin")
 def application_reject(application_id: int):
     application = get_application(application_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        reject_application(
-            application, reason=form.reason.data, actor_id=current_user.id, now=clock.utcnow()
-        )
-        db.session.commit()
-        flash(_("Application rejected."), "success")
-    else:
-        flash(_("Please give a reason."), "error")
-    return redirect(url_for("admin.applications"))
+    if (reason := given_reason()) is None:
+        return redirect(url_for("admin.applications"))
+    reject_application(application, reason=reason, actor_id=current_user.id, now=clock.utcnow())
+    return saved(_("Application rejected."), "admin.applications")
 
 
 @bp.get("/producers")
 @access("admin")
 def producers():
-    rows = db.session.scalars(select(Producer).order_by(Producer.name)).all()
-    return render_template("admin/producers.html", producers=rows, reason_form=ReasonForm())
+    return render_template(
+        "admin/producers.html", producers=producers_with_product_counts(), reason_form=ReasonForm()
+    )
 
 
 @bp.post("/producers/<int:producer_id>/active")
 @access("admin")
 def producer_active(producer_id: int):
-    producer = db.session.get(Producer, producer_id)
-    if producer is None:
-        return render_template("errors/404.html"), 404
+    producer = get_producer(producer_id)
     active = request.form.get("active") == "1"
-    form = ReasonForm() if not active else ActionForm()
-    if form.validate_on_submit():
-        set_producer_active(
-            producer,
-            active,
-            actor_id=current_user.id,
-            reason=form.reason.data if isinstance(form, ReasonForm) else "",
-            now=clock.utcnow(),
-        )
+    # Deactivating needs a reason the producer will read; reactivating only the button.
+    reason = "" if active and ActionForm().validate_on_submit() else given_reason()
+    if reason is not None:
+        now = clock.utcnow()
+        set_producer_active(producer, active, actor_id=current_user.id, reason=reason, now=now)
         db.session.commit()
         after_products_changed(product_ids_of_producer(producer.id))
         flash(_("Producer reactivated.") if active else _("Producer deactivated."), "success")
-    else:
-        flash(_("Please give a reason."), "error")
     return redirect(url_for("admin.producers"))
 
 
@@ -142,14 +125,12 @@ def certificates():
     status = request.args.get("status", CertificateStatus.PENDING.value)
     if status not in {s.value for s in CertificateStatus}:
         status = CertificateStatus.PENDING.value
-    rows = db.session.execute(select_certificate_queue(CertificateStatus(status))).all()
     return render_template(
         "admin/certificates.html",
-        rows=rows,
+        rows=certificate_queue(CertificateStatus(status)),
         status=status,
         statuses=list(CertificateStatus),
-        action_form=ActionForm(),
-        reason_form=ReasonForm(),
+        **_decision_forms(),
     )
 
 
@@ -159,7 +140,7 @@ def certificate_scan(certificate_id: int):
     certificate = get_certificate(certificate_id)
     if not certificate.scan_path:
         return render_template("errors/404.html"), 404
-    return send_scan(certificate)
+    return send_certificate_scan(certificate)
 
 
 def _certificate_done(certificate, message: str):
@@ -174,42 +155,32 @@ def _certificate_done(certificate, message: str):
 @access("admin")
 def certificate_verify(certificate_id: int):
     certificate = get_certificate(certificate_id)
-    if ActionForm().validate_on_submit():
-        verify_certificate(certificate, actor_id=current_user.id, now=clock.utcnow())
-        return _certificate_done(certificate, _("Certificate verified: the product is on sale."))
-    return redirect(url_for("admin.certificates"))
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.certificates"))
+    verify_certificate(certificate, actor_id=current_user.id, now=clock.utcnow())
+    return _certificate_done(certificate, _("Certificate verified: the product is on sale."))
+
+
+def _decide_with_reason(certificate_id: int, decide, message: str, back: str | None = None):
+    """Apply a decision that needs a reason the producer will read (reject, revoke)."""
+    certificate = get_certificate(certificate_id)
+    if (reason := given_reason()) is None:
+        return redirect(url_for("admin.certificates", status=back))
+    decide(certificate, reason=reason, actor_id=current_user.id, now=clock.utcnow())
+    return _certificate_done(certificate, message)
 
 
 @bp.post("/certificates/<int:certificate_id>/reject")
 @access("admin")
 def certificate_reject(certificate_id: int):
-    certificate = get_certificate(certificate_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        reject_certificate(
-            certificate, reason=form.reason.data, actor_id=current_user.id, now=clock.utcnow()
-        )
-        return _certificate_done(certificate, _("Certificate rejected."))
-    flash(_("Please give a reason."), "error")
-    return redirect(url_for("admin.certificates"))
+    return _decide_with_reason(certificate_id, reject_certificate, _("Certificate rejected."))
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
 @access("admin")
 def certificate_revoke(certificate_id: int):
-    certificate = get_certificate(certificate_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        revoke_certificate(
-            certificate,
-            reason=form.reason.data,
-            actor_id=current_user.id,
-            now=clock.utcnow(),
-            on=clock.today_in_vietnam(),
-        )
-        return _certificate_done(certificate, _("Certificate revoked: the product is off sale."))
-    flash(_("Please give a reason."), "error")
-    return redirect(url_for("admin.certificates", status="verified"))
+    message = _("Certificate revoked: the product is off sale.")
+    return _decide_with_reason(certificate_id, revoke_certificate, message, back="verified")
 
 
 # --- import and audit -------------------------------------------------------------------------
@@ -222,33 +193,25 @@ def registry_import():
     report = None
     status = 200
     if form.validate_on_submit():
-        raw = form.csv_file.data.stream.read(IMPORT_MAX_BYTES + 1)
+        limit = current_app.config["IMPORT_MAX_BYTES"]
+        raw = form.csv_file.data.stream.read(limit + 1)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = None
-        if len(raw) > IMPORT_MAX_BYTES or text is None:
-            flash(_("Please upload a UTF-8 CSV file of at most 5 MB."), "error")
+        if len(raw) > limit or text is None:
+            flash(
+                _(
+                    "Please upload a UTF-8 CSV file of at most %(max_mb)s MB.",
+                    max_mb=megabytes(limit),
+                ),
+                "error",
+            )
             status = 400
         else:
-            report = import_catalog(text, dry_run=form.dry_run.data)
-            if not form.dry_run.data:
-                # The importer owns its transaction; the audit entry summarises what it did.
-                record_audit(
-                    actor_id=current_user.id,
-                    action="catalog.imported",
-                    entity="import",
-                    entity_id=0,
-                    before=None,
-                    after={
-                        "created": report.created,
-                        "updated": report.updated,
-                        "rejected": len(report.errors),
-                        "product_ids": report.changed_product_ids[:1000],
-                    },
-                    now=clock.utcnow(),
-                )
-                db.session.commit()
+            report = import_catalog(
+                text, actor_id=current_user.id, now=clock.utcnow(), dry_run=form.dry_run.data
+            )
             if report.changed_product_ids:
                 after_products_changed(report.changed_product_ids)
     return render_template("admin/import.html", form=form, report=report), status
@@ -258,11 +221,7 @@ def registry_import():
 @access("admin")
 def audit():
     entity = request.args.get("entity") or None
-    entries = db.session.scalars(select_audit_entries(entity=entity).limit(AUDIT_PAGE_SIZE)).all()
-    actor_ids = {e.actor_id for e in entries if e.actor_id}
-    actors = (
-        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
-        if actor_ids
-        else {}
+    log = recent_audit_log(entity=entity, limit=AUDIT_PAGE_SIZE)
+    return render_template(
+        "admin/audit.html", entries=log.entries, actors=log.actors, entity=entity
     )
-    return render_template("admin/audit.html", entries=entries, actors=actors, entity=entity)

@@ -1,4 +1,4 @@
-"""A small JSON API for apps and kiosks (docs/api.md)."""
+"""The JSON API for apps and kiosks: products, search (docs/api.md)."""
 
 from flask import Blueprint
 

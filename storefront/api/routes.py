@@ -1,14 +1,18 @@
-"""JSON endpoints: products for sale (paged, filtered) and any product by SKU."""
+"""JSON endpoints: products for sale (paged, filtered), any product by SKU, full-text search.
+
+Every product in every answer is `serializers.product_json`."""
 
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify, request
 
-from catalog.queries import get_product_by_sku, list_products_for_sale
+from catalog.products.listing import LISTING_SORTS
+from catalog.products.queries import get_product_by_sku, list_products_for_sale
 from core.clock import today_in_vietnam
 
 from ..access import access
-from ..shop.filters import catalog_filter_from_args
+from ..common.listing_args import product_query_from_args
+from ..common.search_results import display_facets, search_from_args
 from . import bp
 from .serializers import product_json
 
@@ -17,7 +21,9 @@ from .serializers import product_json
 @access("public")
 def products():
     today = today_in_vietnam()
-    filters = catalog_filter_from_args(request.args, current_app.config["PER_PAGE"])
+    filters = product_query_from_args(
+        request.args, per_page=current_app.config["PER_PAGE"], sorts=LISTING_SORTS
+    )
     page = list_products_for_sale(filters, today)
     return jsonify(
         page=page.page,
@@ -33,3 +39,22 @@ def products():
 def product(sku: str):
     product = get_product_by_sku(sku.upper()) or abort(404)
     return jsonify(product_json(product, today_in_vietnam()))
+
+
+@bp.get("/search")
+@access("public")
+def search():
+    """Full-text search over the products for sale today (docs/api.md)."""
+    query, _filters, page = search_from_args(request.args)
+    today = today_in_vietnam()
+    return jsonify(
+        query=query,
+        total=page.total,
+        page=page.page,
+        pages=page.pages,
+        per_page=page.per_page,
+        results=[product_json(product, today) for product in page.items],
+        facets=display_facets(page),
+        suggestion=page.suggestion,
+        corrected=page.corrected,
+    )

@@ -8,16 +8,17 @@ from typing import Any
 from flask import url_for
 
 from catalog.admin_units import province_by_code
-from catalog.certificates import certificate_state, display_certificate
-from catalog.for_sale import for_sale_certificate, product_is_for_sale
+from catalog.certificates.states import CertificateState, shown_certificate
 from catalog.models import Certificate, Product
 
-from ..navigation import public_url
-from ..origin.links import origin_url
+from ..common.urls import origin_url, public_url
 
 
-def certificate_json(cert: Certificate | None, today: date) -> dict[str, Any] | None:
-    if cert is None:
+def certificate_json(
+    cert: Certificate | None, state: CertificateState | None
+) -> dict[str, Any] | None:
+    """A certificate and its state on the day asked (the caller evaluated the rule)."""
+    if cert is None or state is None:
         return None
     return {
         "stars": cert.stars,
@@ -28,13 +29,14 @@ def certificate_json(cert: Certificate | None, today: date) -> dict[str, Any] | 
         "issued_on": cert.issued_on.isoformat(),
         "expires_on": cert.expires_on.isoformat(),
         "status": cert.status,
-        "state": certificate_state(cert, today).value,
+        "state": state.value,
     }
 
 
 def product_json(product: Product, today: date) -> dict[str, Any]:
     province = province_by_code(product.producer.province_code)
-    valid = for_sale_certificate(product, today)
+    shown = shown_certificate(product, today)  # the for-sale rule, once
+    valid = shown.certificate if shown.state == CertificateState.VALID else None
     return {
         "sku": product.sku,
         "name": product.name,
@@ -47,9 +49,9 @@ def product_json(product: Product, today: date) -> dict[str, Any]:
         "price_vnd": product.price_vnd,
         "stock": product.stock,
         "unit": product.unit,
-        "for_sale": product_is_for_sale(product, today),
+        "for_sale": shown.for_sale,
         "url": public_url(url_for("shop.product_detail", slug=product.slug)),
-        "certificate": certificate_json(display_certificate(product, today), today),
+        "certificate": certificate_json(shown.certificate, shown.state),
         "origin_url": origin_url(product.origin_code),
         "qr_png_url": origin_url(product.origin_code, ".png"),
     }

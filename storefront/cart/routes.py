@@ -10,12 +10,14 @@ from core.clock import today_in_vietnam
 from core.db import db
 from orders.cart import add_item, change_quantity, remove_item, summarize_cart
 from orders.errors import OrdersError
+from orders.models import Cart
 
 from ..access import access
+from ..common.responses import saved
+from ..common.visitor import current_cart
 from ..errors import message_for
 from . import bp
 from .forms import AddToCartForm, ChangeQuantityForm, RemoveLineForm
-from .session import current_cart
 
 SHIP_TO_KEY = "ship_to"
 
@@ -67,32 +69,33 @@ def add():
     return redirect(url_for("cart.view"))
 
 
+def _posted_line(form) -> tuple[Cart, int] | None:
+    """(this visitor's cart, the product of the line) when the form is valid, else None."""
+    product_id, cart = _product_id(form), current_cart()
+    if cart is None or product_id is None or not form.validate_on_submit():
+        return None
+    return cart, product_id
+
+
 @bp.post("/cart/update")
 @access("public")
 def update():
     form = ChangeQuantityForm()
-    product_id = _product_id(form)
-    cart = current_cart()
-    if cart is not None and product_id is not None and form.validate_on_submit():
-        try:
-            change_quantity(cart, product_id, form.quantity.data, today_in_vietnam())
-        except OrdersError as error:
-            db.session.rollback()
-            flash(message_for(error), "error")
-            return redirect(url_for("cart.view"))
-        db.session.commit()
-        flash(_("Cart updated."), "success")
-    return redirect(url_for("cart.view"))
+    if (line := _posted_line(form)) is None:
+        return redirect(url_for("cart.view"))
+    try:
+        change_quantity(*line, form.quantity.data, today_in_vietnam())
+    except OrdersError as error:
+        db.session.rollback()
+        flash(message_for(error), "error")
+        return redirect(url_for("cart.view"))
+    return saved(_("Cart updated."), "cart.view")
 
 
 @bp.post("/cart/remove")
 @access("public")
 def remove():
-    form = RemoveLineForm()
-    product_id = _product_id(form)
-    cart = current_cart()
-    if cart is not None and product_id is not None and form.validate_on_submit():
-        remove_item(cart, product_id)
-        db.session.commit()
-        flash(_("Removed from your cart."), "success")
-    return redirect(url_for("cart.view"))
+    if (line := _posted_line(RemoveLineForm())) is None:
+        return redirect(url_for("cart.view"))
+    remove_item(*line)
+    return saved(_("Removed from your cart."), "cart.view")

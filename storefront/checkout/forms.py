@@ -8,14 +8,6 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from orders.checkout import normalize_phone
-from orders.enums import PaymentMethod
-
-PAYMENT_LABELS = {
-    PaymentMethod.COD: _l("Cash on delivery"),
-    PaymentMethod.BANK_TRANSFER: _l("Bank transfer (VietQR)"),
-    PaymentMethod.CARD: _l("Card (Stripe)"),
-    PaymentMethod.COUNTER: _l("Pay at the counter"),
-}
 
 
 def _vietnamese_phone(form, field) -> None:

@@ -4,35 +4,25 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalog.admin_units import all_provinces, communes_of_province, province_by_code
 from core import clock
-from core.db import db
 from orders.cart import summarize_cart
 from orders.checkout import CheckoutDetails, find_order_by_token, place_order
 from orders.enums import PaymentMethod
-from orders.errors import OrdersError, OutOfStock, PaymentProviderError
-from orders.models import Order
+from orders.errors import OrdersError, OutOfStock
 
 from ..access import access
-from ..cart.session import current_cart
+from ..common.labels import PAYMENT_LABELS
+from ..common.payments import start_card_payment, web_providers
+from ..common.visitor import current_cart, remember_order
 from ..errors import message_for
 from ..i18n import current_locale
-from ..navigation import public_url
 from . import bp
-from .forms import PAYMENT_LABELS, CheckoutForm
-from .providers import web_providers
-
-MY_ORDERS_KEY = "my_orders"
-
-
-def remember_order(number: str) -> None:
-    """Let this browser see the order's page (guests have no account to prove it)."""
-    numbers = [n for n in session.get(MY_ORDERS_KEY, []) if n != number]
-    session[MY_ORDERS_KEY] = [number, *numbers][:20]
+from .forms import CheckoutForm
 
 
 def _prepare(form: CheckoutForm) -> None:
@@ -105,7 +95,7 @@ def _place(form: CheckoutForm, cart):
             user_id=current_user.id if current_user.is_authenticated else None,
         )
     except OutOfStock as error:
-        name = error.details.get("name", "")
+        name = error.params.get("name", "")
         flash(_("Sorry, “%(name)s” just sold out. Nothing was ordered.", name=name), "error")
         return redirect(url_for("cart.view"))
     except OrdersError as error:
@@ -121,26 +111,3 @@ def _place(form: CheckoutForm, cart):
     if order.payment_method == PaymentMethod.CARD.value and order.is_awaiting_payment:
         return start_card_payment(order)
     return redirect(url_for("orders.confirmation", number=order.number))
-
-
-def start_card_payment(order: Order):
-    """Send the buyer to the card processor's page (creating the session once)."""
-    provider = web_providers().get(PaymentMethod.CARD)
-    payment = next((p for p in order.payments if p.provider == PaymentMethod.CARD.value), None)
-    if provider is None or payment is None:
-        abort(404)
-    confirmation = public_url(url_for("orders.confirmation", number=order.number))
-    try:
-        url = provider.begin(
-            order,
-            payment,
-            now=clock.utcnow(),
-            success_url=confirmation + "?paid=1",
-            cancel_url=confirmation,
-        )
-    except PaymentProviderError:
-        db.session.rollback()
-        flash(_("Card payment could not be started. Please try again."), "error")
-        return redirect(url_for("orders.confirmation", number=order.number))
-    db.session.commit()
-    return redirect(url, code=303)

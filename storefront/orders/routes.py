@@ -4,32 +4,26 @@ from __future__ import annotations
 
 import qrcode
 import qrcode.image.svg
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
 
-from core.db import db
-from orders.checkout import find_order_for_buyer, orders_of_user
+from orders.checkout import find_order_by_number, find_order_for_buyer, orders_of_user
 from orders.enums import PaymentMethod
 from orders.models import Order
 from orders.payments.vietqr import VietQRTransfer
 
 from ..access import access
-from ..checkout.providers import web_providers
-from ..checkout.routes import MY_ORDERS_KEY, remember_order, start_card_payment
+from ..common.payments import start_card_payment, web_providers
+from ..common.visitor import may_see_order, remember_order
 from . import bp
 from .forms import LookupForm, PayForm
 
 
 def _visible_order_or_404(number: str) -> Order:
-    order = db.session.scalar(select(Order).where(Order.number == number))
-    if order is None:
-        abort(404)
-    owns = current_user.is_authenticated and order.user_id == current_user.id
-    if not owns and number not in session.get(MY_ORDERS_KEY, []):
+    order = find_order_by_number(number)
+    if order is None or not may_see_order(order):
         abort(404)
     return order
 
@@ -97,27 +91,3 @@ def lookup():
 @login_required
 def history():
     return render_template("orders/history.html", orders=orders_of_user(current_user.id))
-
-
-ORDER_STATUS_LABELS = {
-    "awaiting_payment": _l("Awaiting payment"),
-    "paid": _l("Paid"),
-    "confirmed": _l("Confirmed (cash on delivery)"),
-    "packed": _l("Packed"),
-    "shipped": _l("Shipped"),
-    "delivered": _l("Delivered"),
-    "cancelled": _l("Cancelled"),
-    "refunded": _l("Refunded"),
-}
-
-
-@bp.app_template_global()
-def order_status_label(code: str) -> str:
-    return str(ORDER_STATUS_LABELS.get(code, code))
-
-
-@bp.app_template_global()
-def payment_method_label(code: str) -> str:
-    from ..checkout.forms import PAYMENT_LABELS
-
-    return str(PAYMENT_LABELS.get(PaymentMethod(code), code))

@@ -2,9 +2,8 @@
 
 from flask import Blueprint
 
-# Short on purpose: the prefix is part of every QR, and a shorter URL makes a smaller code.
-URL_PREFIX = "/o"
+from ..common.urls import ORIGIN_URL_PREFIX
 
-bp = Blueprint("origin", __name__, url_prefix=URL_PREFIX)
+bp = Blueprint("origin", __name__, url_prefix=ORIGIN_URL_PREFIX)
 
-from . import cli, routes  # noqa: E402,F401
+from . import routes  # noqa: E402,F401

@@ -5,30 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalog.admin_units import province_by_code
-from catalog.certificates import certificate_state, display_certificate
-from catalog.for_sale import for_sale_certificate, product_is_for_sale
-from catalog.origin import format_origin_code, normalize_origin_code
-from catalog.traceability import OriginTarget, record_scan, resolve_origin
+from catalog.certificates.states import shown_certificate
+from catalog.for_sale import for_sale_certificate
+from catalog.origin.codes import format_origin_code, normalize_origin_code
+from catalog.origin.traceability import OriginTarget, record_scan, resolve_origin
 from core.clock import today_in_vietnam
-from core.db import db
+from core.db import begin_write, db
 
 from ..access import access
+from ..common.qr import qr_png, qr_svg
+from ..common.urls import origin_url
 from . import bp
-from .links import origin_url
-from .qr import qr_png, qr_svg
 from .serializers import origin_json
 
 # QR images never change for a code unless PUBLIC_BASE_URL does; the ETag covers that case.
@@ -63,7 +54,7 @@ def page(code: str):
         return _not_found(code)
     today = today_in_vietnam()
     product, batch = target.product, target.batch
-    certificate = display_certificate(product, today)
+    shown = shown_certificate(product, today)  # the for-sale rule, once
     html = render_template(
         "origin/page.html",
         target=target,
@@ -71,9 +62,9 @@ def page(code: str):
         producer=product.producer,
         batch=batch,
         province=province_by_code(product.producer.province_code),
-        certificate=certificate,
-        state=certificate_state(certificate, today).value if certificate else None,
-        for_sale=product_is_for_sale(product, today),
+        certificate=shown.certificate,
+        state=shown.state.value if shown.state else None,
+        for_sale=shown.for_sale,
         batch_certificate=for_sale_certificate(product, batch.produced_on) if batch else None,
         printed_code=format_origin_code(target.code),
         canonical_url=origin_url(target.code),
@@ -89,13 +80,13 @@ def page(code: str):
 def _count_scan(code: str, on: date) -> None:
     """Count one scan after the page is rendered, in a transaction of its own.
 
-    The read transaction of the rendering ends first: on SQLite (WAL) a transaction that read
-    and then writes fails at once with "database is locked" when another scan wrote meanwhile,
-    whereas one that starts with the write simply waits its turn. A counter that still fails
-    (database overloaded) is logged, not shown: the buyer gets the page.
+    The read transaction of the rendering ends first (`begin_write`): on SQLite (WAL) a
+    transaction that read and then writes fails at once with "database is locked" when another
+    scan wrote meanwhile, whereas one that starts as a writer simply waits its turn. A counter
+    that still fails (database overloaded) is logged, not shown: the buyer gets the page.
     """
-    db.session.commit()
     try:
+        begin_write()
         record_scan(code, on)
         db.session.commit()
     except SQLAlchemyError:

@@ -8,20 +8,18 @@ from typing import Any
 from flask import url_for
 
 from catalog.admin_units import province_by_code
-from catalog.certificates import certificate_state, display_certificate
-from catalog.for_sale import product_is_for_sale
+from catalog.certificates.states import CertificateState, certificate_state, shown_certificate
 from catalog.models import Batch, Certificate
-from catalog.traceability import OriginTarget
+from catalog.origin.traceability import OriginTarget
 
-from ..navigation import public_url
-from .links import origin_url
+from ..common.urls import origin_url, public_url
 
 SCHEMA = "ocop-origin/1"
 
 
-def _certificate(cert: Certificate | None, today: date) -> dict[str, Any] | None:
+def _certificate(cert: Certificate | None, state: CertificateState | None) -> dict[str, Any] | None:
     # The API's certificate shape plus what a passport needs when it was revoked.
-    if cert is None:
+    if cert is None or state is None:
         return None
     return {
         "stars": cert.stars,
@@ -32,7 +30,7 @@ def _certificate(cert: Certificate | None, today: date) -> dict[str, Any] | None
         "issued_on": cert.issued_on.isoformat(),
         "expires_on": cert.expires_on.isoformat(),
         "status": cert.status,
-        "state": certificate_state(cert, today).value,
+        "state": state.value,
         "revoked_on": cert.revoked_on.isoformat() if cert.revoked_on else None,
         "status_reason": cert.status_reason or None,
     }
@@ -56,6 +54,7 @@ def origin_json(target: OriginTarget, today: date) -> dict[str, Any]:
     """Every fact of the origin page, for other traceability systems."""
     product, producer = target.product, target.product.producer
     province = province_by_code(producer.province_code)
+    shown = shown_certificate(product, today)  # the for-sale rule, once
     return {
         "schema": SCHEMA,
         "code": target.code,
@@ -74,7 +73,7 @@ def origin_json(target: OriginTarget, today: date) -> dict[str, Any]:
             "unit": product.unit or None,
             "story": product.story or None,
             "story_en": product.story_en or None,
-            "for_sale": product_is_for_sale(product, today),
+            "for_sale": shown.for_sale,
             "url": public_url(url_for("shop.product_detail", slug=product.slug)),
         },
         "producer": {
@@ -92,7 +91,9 @@ def origin_json(target: OriginTarget, today: date) -> dict[str, Any]:
             "country_code": "VN",
             "province": province.name if province else None,
         },
-        "certificate": _certificate(display_certificate(product, today), today),
-        "certificates": [_certificate(cert, today) for cert in product.certificates],
+        "certificate": _certificate(shown.certificate, shown.state),
+        "certificates": [
+            _certificate(cert, certificate_state(cert, today)) for cert in product.certificates
+        ],
         "batch": _batch(target.batch),
     }

@@ -27,9 +27,10 @@ from wtforms.validators import (
 
 from catalog.admin_units import all_provinces
 from catalog.enums import IssuerLevel, ProducerKind, ProductGroup
+from catalog.for_sale import OCOP_STARS
 
-from ..account.forms import EMAIL_RE
-from ..labels import ISSUER_LEVEL_LABELS, group_label, producer_kind_label
+from ..common.forms import EMAIL_RE
+from ..common.labels import ISSUER_LEVEL_LABELS, group_label, producer_kind_label
 
 
 class ApplicationForm(FlaskForm):
@@ -81,7 +82,7 @@ class PhotoForm(FlaskForm):
 
 
 class CertificateForm(FlaskForm):
-    stars = SelectField(_l("Stars"), choices=[SelectChoice(str(n), f"{n}★") for n in (3, 4, 5)])
+    stars = SelectField(_l("Stars"), choices=[SelectChoice(str(n), f"{n}★") for n in OCOP_STARS])
     certificate_no = StringField(
         _l("Certificate number"), validators=[DataRequired(), Length(max=120)]
     )
@@ -109,18 +110,7 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Invite"))
 
 
-class ActionForm(FlaskForm):
-    """A button-only form (hide/show, delete): just the CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 class ShipForm(FlaskForm):
     carrier = StringField(_l("Carrier"), validators=[DataRequired(), Length(max=80)])
     tracking_code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=80)])
     submit = SubmitField(_l("Mark shipped"))
-
-
-class ReasonForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
-    submit = SubmitField(_l("Confirm"))

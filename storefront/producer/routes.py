@@ -1,6 +1,6 @@
 """Producer portal views: validate → call the catalog service → commit → flash → redirect.
 
-Every product, photo and certificate is loaded through `catalog.producers.get_*_for_producer`
+Every product, photo, certificate and batch is loaded through a `get_*_for_producer` service
 with the member's own producer id, so ids in the URL can only ever reach the member's own rows.
 """
 
@@ -9,54 +9,59 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from flask import (
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_from_directory,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.errors import AccountError
-from accounts.mail import enqueue_mail
 from accounts.models import Role
 from accounts.service import make_invitation_token, producer_members
-from catalog.certification import CertificateDraft, expiring_certificates, submit_certificate
+from catalog.certificates.lifecycle import (
+    CertificateDraft,
+    get_certificate_for_producer,
+    submit_certificate,
+)
+from catalog.certificates.reminders import expiring_certificates
+from catalog.certificates.scans import store_certificate_scan
 from catalog.enums import ApplicationStatus, IssuerLevel, ProducerKind, ProductGroup
 from catalog.errors import UploadRejected
-from catalog.listings import ProductDraft, create_product, set_product_listed, update_product
 from catalog.models import Producer
-from catalog.photos import (
-    UploadLimits,
-    delete_product_photo,
-    store_certificate_scan,
-    store_product_photo,
-)
+from catalog.origin.traceability import get_batch_for_producer, origin_scans_by_product
 from catalog.producers import (
     ApplicationDetails,
-    get_batch_for_producer,
-    get_certificate_for_producer,
-    get_photo_for_producer,
-    get_product_for_producer,
-    list_producer_products,
-    low_stock_products,
-    origin_scans_by_product,
+    get_producer,
     pending_application_of,
     submit_application,
 )
+from catalog.products.photos import (
+    delete_product_photo,
+    get_photo_for_producer,
+    store_product_photo,
+)
+from catalog.products.portal import (
+    ProductDraft,
+    create_product,
+    get_product_for_producer,
+    list_producer_products,
+    low_stock_products,
+    set_product_listed,
+    update_product,
+)
+from catalog.uploads import UploadLimits
 from core import clock
 from core.db import db
+from core.mail_queue import RenderedEmail, enqueue_rendered
 
 from ..access import access, current_producer_id
-from ..errors import message_for
-from ..indexing import after_products_changed
-from ..navigation import public_url
+from ..common.forms import ActionForm
+from ..common.indexing import after_products_changed
+from ..common.private_files import send_certificate_scan
+from ..common.responses import saved
+from ..common.urls import public_url
+from ..errors import message_for, status_for
+from ..i18n import current_locale
 from . import bp
-from .forms import ActionForm, ApplicationForm, CertificateForm, InviteForm, PhotoForm, ProductForm
+from .forms import ApplicationForm, CertificateForm, InviteForm, PhotoForm, ProductForm
 
 
 def upload_limits() -> UploadLimits:
@@ -65,7 +70,7 @@ def upload_limits() -> UploadLimits:
 
 
 def _producer() -> Producer:
-    return db.session.get(Producer, current_producer_id())
+    return get_producer(current_producer_id())
 
 
 def _commit_and_reindex(product_ids: list[int]) -> None:
@@ -122,9 +127,7 @@ def apply():
                 email=form.email.data,
             ),
         )
-        db.session.commit()
-        flash(_("Thank you! Program staff will review your application."), "success")
-        return redirect(url_for("producer.apply"))
+        return saved(_("Thank you! Program staff will review your application."), "producer.apply")
     return render_template("producer/apply.html", form=form, previous=latest)
 
 
@@ -228,7 +231,7 @@ def photo_upload(product_id: int):
     except UploadRejected as error:
         db.session.rollback()
         flash(message_for(error), "error")
-        return _render_edit(product, status=error.http_status)
+        return _render_edit(product, status=status_for(error))
     _commit_and_reindex([product.id])
     flash(_("Photo added."), "success")
     return redirect(url_for("producer.product_edit", product_id=product.id))
@@ -269,7 +272,7 @@ def certificate_new(product_id: int):
             )
         except UploadRejected as error:
             flash(message_for(error), "error")
-            status = error.http_status
+            status = status_for(error)
         else:
             submit_certificate(
                 product,
@@ -295,27 +298,13 @@ def certificate_new(product_id: int):
     return render_template("producer/certificate_form.html", form=form, product=product), status
 
 
-def send_scan(certificate):
-    """Serve a certificate scan privately: never cached, never sniffed, never run as a page."""
-    response = send_from_directory(
-        current_app.config["CERTIFICATE_SCAN_ROOT"],
-        certificate.scan_path,
-        mimetype=certificate.scan_media_type or "application/octet-stream",
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
-
-
 @bp.get("/certificates/<int:certificate_id>/scan")
 @access("producer")
 def certificate_scan(certificate_id: int):
     certificate = get_certificate_for_producer(current_producer_id(), certificate_id)
     if not certificate.scan_path:
         return render_template("errors/404.html"), 404
-    return send_scan(certificate)
+    return send_certificate_scan(certificate)
 
 
 # --- members ----------------------------------------------------------------------------------
@@ -336,14 +325,12 @@ def members():
         else:
             invitation_url = public_url(url_for("account.accept_invitation", token=token))
             producer = _producer()
-            enqueue_mail(
-                kind="invitation",
-                to_address=form.email.data.strip().lower(),
-                subject=_("Join %(name)s on the OCOP shop", name=producer.name),
-                body_text=render_template(
-                    "email/producer_invitation.txt", producer=producer, url=invitation_url
-                ),
+            subject = _("Join %(name)s on the OCOP shop", name=producer.name)
+            body = render_template(
+                "email/producer_invitation.txt", producer=producer, url=invitation_url
             )
+            email = RenderedEmail(form.email.data.strip().lower(), subject, body)
+            enqueue_rendered("invitation", email, locale=current_locale())
             db.session.commit()
             flash(_("Invitation sent. You can also share the link yourself."), "success")
     return render_template(

@@ -1,4 +1,4 @@
-"""Search pages: results with facets (`/search`), autocomplete (`/search/suggest`), `/api/search`."""
+"""Search pages: results with facets (`/search`) and autocomplete (`/search/suggest`)."""
 
 from __future__ import annotations
 

@@ -18,26 +18,26 @@ from flask import (
 from markupsafe import Markup
 
 from catalog.admin_units import all_provinces, province_by_code, province_by_slug
-from catalog.certificates import certificate_state, display_certificate
+from catalog.certificates.states import shown_certificate
 from catalog.enums import ProductGroup
-from catalog.for_sale import product_is_for_sale
-from catalog.queries import (
-    CatalogFilter,
+from catalog.producers import get_producer_by_slug
+from catalog.products.listing import LISTING_SORTS, ProductQuery
+from catalog.products.queries import (
     count_for_sale_by_group,
     count_for_sale_by_province,
     featured_products,
-    get_producer_by_slug,
     get_product_by_slug,
     list_products_for_sale,
 )
 from core.clock import today_in_vietnam
+from core.db import ping
 
 from ..access import access
+from ..common.listing_args import product_query_from_args
+from ..common.urls import safe_next_path
 from ..i18n import LOCALE_SESSION_KEY, current_locale
-from ..navigation import safe_next_path
 from ..page_cache import cached_catalog_fragment, cached_catalog_value
 from . import bp
-from .filters import catalog_filter_from_args
 
 
 def _request_args_key() -> tuple:
@@ -63,7 +63,7 @@ def home():
     return render_template("shop/home.html", main_html=cached_catalog_fragment("home", (), render))
 
 
-def _render_listing(template: str, filters: CatalogFilter, cache_name: str, **context):
+def _render_listing(template: str, filters: ProductQuery, cache_name: str, **context):
     def render() -> str:
         today = today_in_vietnam()
         return render_template(
@@ -73,6 +73,7 @@ def _render_listing(template: str, filters: CatalogFilter, cache_name: str, **co
             province_counts=count_for_sale_by_province(today),
             provinces=all_provinces(),
             groups=list(ProductGroup),
+            sorts=LISTING_SORTS,
             **context,
         )
 
@@ -85,7 +86,9 @@ def _render_listing(template: str, filters: CatalogFilter, cache_name: str, **co
 @bp.get("/products")
 @access("public")
 def product_list():
-    filters = catalog_filter_from_args(request.args, current_app.config["PER_PAGE"])
+    filters = product_query_from_args(
+        request.args, per_page=current_app.config["PER_PAGE"], sorts=LISTING_SORTS
+    )
     return _render_listing(
         "shop/product_list.html", filters, "all", action=url_for("shop.product_list")
     )
@@ -95,8 +98,11 @@ def product_list():
 @access("public")
 def province_detail(slug: str):
     province = province_by_slug(slug) or abort(404)
-    filters = catalog_filter_from_args(
-        request.args, current_app.config["PER_PAGE"], province_code=province.code
+    filters = product_query_from_args(
+        request.args,
+        per_page=current_app.config["PER_PAGE"],
+        sorts=LISTING_SORTS,
+        province_code=province.code,
     )
     return _render_listing(
         "shop/province_detail.html",
@@ -112,7 +118,7 @@ def province_detail(slug: str):
 @access("public")
 def producer_detail(slug: str):
     producer = get_producer_by_slug(slug) or abort(404)
-    filters = CatalogFilter(
+    filters = ProductQuery(
         producer_id=producer.id,
         page=max(1, request.args.get("page", 1, type=int) or 1),
         per_page=current_app.config["PER_PAGE"],
@@ -145,13 +151,12 @@ def _build_product_page(slug: str) -> ProductPage | None:
     product = get_product_by_slug(slug)
     if product is None:
         return None
-    today = today_in_vietnam()
-    certificate = display_certificate(product, today)
+    shown = shown_certificate(product, today_in_vietnam())  # the for-sale rule, once
     context = {
         "product": product,
-        "for_sale": product_is_for_sale(product, today),
-        "certificate": certificate,
-        "certificate_state": certificate_state(certificate, today).value if certificate else None,
+        "for_sale": shown.for_sale,
+        "certificate": shown.certificate,
+        "certificate_state": shown.state.value if shown.state else None,
         "province": province_by_code(product.producer.province_code),
     }
     return ProductPage(
@@ -191,9 +196,5 @@ def media(filename: str):
 @bp.get("/healthz")
 @access("public")
 def healthz():
-    from sqlalchemy import text
-
-    from core.db import db
-
-    db.session.execute(text("SELECT 1"))
+    ping()
     return jsonify(status="ok")

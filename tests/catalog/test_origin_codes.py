@@ -11,20 +11,21 @@ from sqlalchemy import select
 from catalog.errors import BatchDatesInvalid, BatchLotMissing, BatchLotTaken, BatchQuantityInvalid
 from catalog.importer import import_catalog
 from catalog.models import Batch, Product, ScanCount
-from catalog.origin import (
+from catalog.origin.codes import (
     CODE_ALPHABET,
     CODE_LENGTH,
     format_origin_code,
     normalize_origin_code,
     random_origin_code,
 )
-from catalog.traceability import (
+from catalog.origin.traceability import (
     product_codes,
     record_batch,
     record_scan,
     resolve_origin,
     scans_by_day,
 )
+from core.clock import utcnow
 from core.db import db
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -73,7 +74,9 @@ def test_every_new_product_gets_a_code(make_product):
 
 
 def test_imported_products_get_codes(app):
-    report = import_catalog((DATA / "mixed.csv").read_text(encoding="utf-8"))
+    report = import_catalog(
+        (DATA / "mixed.csv").read_text(encoding="utf-8"), actor_id=None, now=utcnow()
+    )
     assert report.created >= 2
     codes = db.session.scalars(select(Product.origin_code)).all()
     assert len(codes) == report.created

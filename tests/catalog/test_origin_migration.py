@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from catalog.origin import normalize_origin_code
+from catalog.origin.codes import normalize_origin_code
 from config import TestingConfig
 from core.db import db
 from storefront import create_app
+from tests.fixtures.rows import insert_row
 
 
 @pytest.fixture
@@ -25,37 +25,14 @@ def old_app(tmp_path: Path, database_url: str):
         db.engine.dispose()
 
 
-def _filler(column: sa.Column) -> object:
-    """A harmless value for a NOT NULL column of the 0001 schema, whatever it has become."""
-    kind = column.type
-    if isinstance(kind, sa.Boolean):
-        return True
-    if isinstance(kind, sa.Integer):
-        return 1
-    if isinstance(kind, sa.DateTime):
-        return datetime(2025, 1, 1, tzinfo=UTC)
-    if isinstance(kind, sa.Date):
-        return date(2025, 1, 1)
-    return ""
-
-
-def _insert(conn: sa.Connection, table_name: str, **values: object) -> None:
-    table = sa.Table(table_name, sa.MetaData(), autoload_with=conn)
-    row = {
-        column.name: _filler(column)
-        for column in table.columns
-        if not column.nullable and not column.primary_key
-    }
-    row.update(values)
-    conn.execute(table.insert().values(**row))
-
-
 def test_upgrade_gives_existing_products_distinct_codes(old_app):
     upgrade(revision="0001")
     with db.engine.begin() as conn:
-        _insert(conn, "producer", id=1, slug="p", name="P", province_code="86", kind="cooperative")
+        insert_row(
+            conn, "producer", id=1, slug="p", name="P", province_code="86", kind="cooperative"
+        )
         for n in range(3):
-            _insert(
+            insert_row(
                 conn,
                 "product",
                 id=n + 1,
@@ -65,7 +42,7 @@ def test_upgrade_gives_existing_products_distinct_codes(old_app):
                 group="thuc_pham",
             )
             # Rows referencing product: SQLite's table rebuild must not break or drop them.
-            _insert(conn, "certificate", product_id=n + 1, stars=4, status="verified")
+            insert_row(conn, "certificate", product_id=n + 1, stars=4, status="verified")
     upgrade()
     with db.engine.connect() as conn:
         codes = conn.execute(sa.text("SELECT origin_code FROM product")).scalars().all()

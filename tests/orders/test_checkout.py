@@ -12,11 +12,12 @@ from catalog.models import Product
 from core import clock
 from core.clock import VN_TZ
 from core.db import db
+from core.mail_queue import QueuedMail
 from orders.cart import add_item, summarize_cart
 from orders.checkout import normalize_phone, place_order
 from orders.enums import OrderStatus, PaymentMethod
 from orders.errors import InvalidAddress, NotForSale, OutOfStock, PaymentMethodUnavailable
-from orders.models import CartLine, Order, OrderLine, OutboxMessage
+from orders.models import CartLine, Order, OrderLine
 from orders.shipping import SHIPPING_FEES_VND, ShippingZone
 
 
@@ -85,8 +86,8 @@ def test_lines_freeze_price_name_and_certificate(make_product, make_order):
 def test_placing_empties_the_cart_and_queues_the_confirmation(make_product, make_order):
     order = make_order((make_product(), 1))
     assert db.session.scalar(select(func.count(CartLine.id))) == 0
-    messages = db.session.scalars(select(OutboxMessage)).all()
-    assert [(m.kind, m.order_id, m.to_address) for m in messages] == [
+    messages = db.session.scalars(select(QueuedMail)).all()
+    assert [(m.kind, m.context["order_id"], m.to_address) for m in messages] == [
         ("order_placed", order.id, "lan@example.vn")
     ]
 

@@ -9,19 +9,20 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from accounts.models import MailMessage, User
+from accounts.models import User
 from core.db import db
+from core.mail_queue import QueuedMail
 from core.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from tests.fixtures.portal import PASSWORD
 
 
-def _last_mail(to: str) -> MailMessage:
+def _last_mail(to: str) -> QueuedMail:
     return db.session.scalars(
-        select(MailMessage).where(MailMessage.to_address == to).order_by(MailMessage.id.desc())
+        select(QueuedMail).where(QueuedMail.to_address == to).order_by(QueuedMail.id.desc())
     ).first()
 
 
-def _link(mail: MailMessage) -> str:
+def _link(mail: QueuedMail) -> str:
     return re.search(r"https://ocop\.test(/\S+)", mail.body_text).group(1)
 
 

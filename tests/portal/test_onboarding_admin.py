@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from accounts.models import AuditEntry, MailMessage, User
-from catalog.certification import reminder_threshold
+from accounts.models import AuditEntry, User
+from catalog.certificates.reminders import reminder_threshold
 from catalog.for_sale import is_for_sale
 from catalog.models import CertificateReminder, Producer, ProducerApplication, Product
 from core.clock import today_in_vietnam
 from core.db import db
+from core.mail_queue import QueuedMail
 
 APPLICATION = {
     "kind": "cooperative",
@@ -98,6 +99,9 @@ def test_registry_csv_import_through_the_web(client, login_as, make_user):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Tạo mới" in page
+    # Rejected rows are explained in the admin's language, with the values at fault.
+    assert "stars: phải từ 3 đến 5, nhận được 7" in page
+    assert "group: không có nhóm sản phẩm &#39;banh keo&#39;" in page
     assert db.session.scalar(select(func.count(Product.id))) > 0
     assert (
         db.session.scalar(
@@ -147,7 +151,7 @@ def test_reminder_cli_is_idempotent_per_certificate_and_threshold(runner, portal
     )
     assert sorted(given) == [7, 30, 90]
     mails = db.session.scalars(
-        select(MailMessage).where(MailMessage.kind == "certificate_reminder")
+        select(QueuedMail).where(QueuedMail.kind == "certificate_reminder")
     ).all()
     # Three reminders, each to both members of A (member and owner).
     assert len(mails) == 6
@@ -166,12 +170,12 @@ def test_renewed_certificate_gets_no_reminder(runner, portal_world, make_certifi
 
 
 def test_mail_send_delivers_queued_messages_once(runner, app, monkeypatch):
-    from accounts.mail import enqueue_mail
-    from storefront import portal_cli
+    from core.mail_queue import RenderedEmail, enqueue_rendered
+    from storefront.cli import mail
 
     sent = []
-    monkeypatch.setattr(portal_cli, "smtp_send", lambda to, subject, body: sent.append(to))
-    enqueue_mail(kind="x", to_address="a@example.vn", subject="s", body_text="b")
+    monkeypatch.setattr(mail, "smtp_deliver", lambda email: sent.append(email.to_address))
+    enqueue_rendered("x", RenderedEmail("a@example.vn", "s", "b"), locale="vi")
     db.session.commit()
     assert "sent 1" in runner.invoke(args=["mail", "send"]).output
     assert "sent 0" in runner.invoke(args=["mail", "send"]).output

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from catalog.certificates.scans import prepare_scan
 from catalog.errors import UploadNotAnImage, UploadTooLarge, UploadTooManyPixels
 from catalog.models import Certificate, ProductImage
-from catalog.photos import UploadLimits, prepare_scan, reencode_image
+from catalog.uploads import UploadLimits, reencode_image
 from core.db import db
 from tests.fixtures.portal import PDF_BYTES, image_bytes
 
@@ -93,7 +94,10 @@ def test_oversized_photo_is_refused_with_the_limit_and_nothing_is_stored(
         content_type="multipart/form-data",
     )
     assert response.status_code == 413
-    assert "quá lớn" in response.get_data(as_text=True)
+    # The configured limit, not a number typed into the sentence.
+    assert "Tệp quá lớn. Vui lòng gửi tệp nhỏ hơn (tối đa 0,05 MB)." in response.get_data(
+        as_text=True
+    )
     assert _photo_count() == 1
     assert _files_under(app.config["MEDIA_ROOT"]) == []
 
@@ -202,7 +206,7 @@ def test_scans_are_not_served_from_the_public_media_route(app, client, login_as,
 
 
 def test_read_limited_stops_reading_at_the_limit():
-    from catalog.photos import read_limited
+    from catalog.uploads import read_limited
 
     with pytest.raises(UploadTooLarge):
         read_limited(io.BytesIO(b"x" * 11), 10)

@@ -254,12 +254,13 @@ def format_table(means: dict[str, Scores]) -> str:
 
 def demo_search_skus(app, index_dir: str) -> Callable[[str], list[str]]:
     """A function query → ranked SKUs (top 10), searching the demo catalog on SUITE_DAY."""
-    from search.query import ProductSearch, SearchFilters
+    from catalog.products.listing import ProductQuery
+    from search.query import ProductSearch
 
     service = ProductSearch(index_dir, snapshot_ttl=3600)
 
     def _search(query: str) -> list[str]:
-        page = service.search(query, SearchFilters(per_page=10), SUITE_DAY)
+        page = service.search(query, ProductQuery(per_page=10), SUITE_DAY)
         return [product.sku for product in page.items]
 
     return _search
@@ -273,6 +274,7 @@ def main() -> int:
 
     from catalog.importer import import_catalog
     from config import TestingConfig
+    from core.clock import utcnow
     from search.indexer import rebuild_index
     from storefront import create_app
 
@@ -284,7 +286,9 @@ def main() -> int:
         )
         with app.app_context():
             upgrade()
-            report = import_catalog(DEMO_CSV.read_text(encoding="utf-8"))
+            report = import_catalog(
+                DEMO_CSV.read_text(encoding="utf-8"), actor_id=None, now=utcnow()
+            )
             assert report.ok, report.errors
             rebuild_index(app.config["SEARCH_INDEX_DIR"])
             means, per_query = evaluate(demo_search_skus(app, app.config["SEARCH_INDEX_DIR"]))

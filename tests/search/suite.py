@@ -155,10 +155,11 @@ def measure_catalog(
     tables afterwards.
     """
     from catalog.importer import import_catalog
+    from core.clock import utcnow
     from search.indexer import rebuild_index
     from tests.search.baseline import baseline_searcher
 
-    report = import_catalog(catalog_csv(catalog))
+    report = import_catalog(catalog_csv(catalog), actor_id=None, now=utcnow())
     if not report.ok:
         raise SuiteDataError(f"catalog {catalog}: import failed: {report.errors[:3]}")
     rebuild_index(index_dir)

@@ -6,13 +6,9 @@ import itertools
 import random
 from datetime import date
 
-from search.query import (
-    ForSaleRow,
-    ForSaleSnapshot,
-    SearchFilters,
-    SearchPage,
-    _apply_filters_and_facets,
-)
+from catalog.enums import ProductGroup
+from catalog.products.listing import ProductQuery
+from search.snapshot import ForSaleRow, ForSaleSnapshot, refine
 
 
 def _snapshot() -> ForSaleSnapshot:
@@ -35,7 +31,7 @@ def _snapshot() -> ForSaleSnapshot:
     return ForSaleSnapshot(date(2026, 11, 1), rows)
 
 
-def _expected(hits, rows, filters: SearchFilters):
+def _expected(hits, rows, filters: ProductQuery):
     """The rule spelled out product by product."""
 
     def passes(row, skip=None):
@@ -75,20 +71,18 @@ def test_every_filter_combination_counts_like_the_rule():
         [None, "79"], [None, "do_uong"], [None, 4], [None, 150_000], [None, 300_000]
     )
     for province, group, stars, lowest, highest in combos:
-        filters = SearchFilters(
+        filters = ProductQuery(
             province_code=province,
-            group=group,
+            group=ProductGroup(group) if group else None,
             stars=stars,
             min_price_vnd=lowest,
             max_price_vnd=highest,
         )
-        page = SearchPage(query="q", items=[], total=0, page=1, per_page=24)
-        ranked = _apply_filters_and_facets(hits, snapshot, filters, page)
+        refined = refine(hits, snapshot, filters)
         kept, facets = _expected(hits, snapshot.rows, filters)
-        assert ranked == kept, filters
-        assert page.total == len(kept)
-        assert page.facets == facets, filters
+        assert refined.ids == kept, filters
+        assert refined.facets == facets, filters
         # Most frequent first, equal counts by value: the order shown does not depend on hits.
-        for counts in page.facets.values():
+        for counts in refined.facets.values():
             items = list(counts.items())
             assert items == sorted(items, key=lambda item: (-item[1], item[0]))

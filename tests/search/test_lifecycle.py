@@ -18,8 +18,8 @@ from search.indexer import (
     rebuild_index,
     refresh_products,
 )
-from storefront.indexing import after_products_changed
-from storefront.search.service import background_rebuild
+from storefront.common.indexing import after_products_changed
+from storefront.common.search_service import background_rebuild
 
 DEMO_ROW = (
     "T-100,Bánh tráng Trảng Bàng,Trang Bang rice paper,Thực phẩm,4,9/GCN,1/QĐ-UBND,"

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from catalog.importer import import_catalog
 from catalog.models import Product
 from config import TestingConfig
+from core.clock import utcnow
 from core.db import db
 from search.analysis import syllables
 from search.indexer import open_index, rebuild_index, refresh_products
 from search.postings import PostingScores, UnsupportedQuery, score_query
-from search.query import build_query, ranking_model
+from search.ranking import build_query, ranking_model
 from storefront import create_app
 
 from .relevance import DEMO_CSV, QUERIES
@@ -33,7 +34,7 @@ def demo_index(database_url, tmp_path_factory):
         from tests.conftest import _empty_all_tables
 
         _empty_all_tables()
-        report = import_catalog(DEMO_CSV.read_text(encoding="utf-8"))
+        report = import_catalog(DEMO_CSV.read_text(encoding="utf-8"), actor_id=None, now=utcnow())
         assert report.ok, report.errors
         rebuild_index(index_dir)
         ids = db.session.scalars(select(Product.id).order_by(Product.id).limit(12)).all()

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from core.db import db
-from orders.models import CartLine, Order, OutboxMessage
-from orders.outbox import send_pending
+from core.mail_queue import QueuedMail, deliver_pending
+from orders.models import CartLine, Order
 from orders.payments.vietqr import parse_tlv
 
 EN = {"Accept-Language": "en"}
@@ -121,8 +121,8 @@ def test_login_merges_the_guest_cart_and_shows_history(client, make_product):
     assert order.number in history
 
 
-def test_outbox_sends_once_and_keeps_failures_for_later(app, make_product, make_order):
-    from storefront.orders_cli import render_outbox_message
+def test_order_mail_sends_once_and_keeps_failures_for_later(app, make_product, make_order):
+    from storefront.cli.mail import render_queued_mail
 
     make_order((make_product(), 1))
     sent: list = []
@@ -132,14 +132,48 @@ def test_outbox_sends_once_and_keeps_failures_for_later(app, make_product, make_
 
     from core import clock
 
-    report = send_pending(render_outbox_message, broken, now=clock.utcnow())
+    report = deliver_pending(render_queued_mail, broken, now=clock.utcnow())
     assert (report.sent, report.failed) == (0, 1)
-    message = db.session.scalar(select(OutboxMessage))
+    message = db.session.scalar(select(QueuedMail))
     assert message.sent_at is None and "smtp down" in message.last_error
-    report = send_pending(render_outbox_message, sent.append, now=clock.utcnow())
+    report = deliver_pending(render_queued_mail, sent.append, now=clock.utcnow())
     assert (report.sent, report.failed) == (1, 0)
-    assert send_pending(render_outbox_message, sent.append, now=clock.utcnow()).sent == 0
+    assert deliver_pending(render_queued_mail, sent.append, now=clock.utcnow()).sent == 0
     [email] = sent
     assert email.to_address == "lan@example.vn"
     assert "OCOP-" in email.subject
     assert "Nguyễn Thị Lan" in email.body_text
+
+
+def test_one_mail_send_delivers_order_and_account_mail_in_the_buyers_language(
+    app, runner, monkeypatch, make_product, make_order
+):
+    from core import clock
+    from core.mail_queue import RenderedEmail, enqueue_rendered
+    from orders.fulfilment import pack_part
+    from storefront.cli import mail
+
+    order = make_order((make_product(), 1), locale="en")
+    pack_part(order.parts[0], actor_id=None, now=clock.utcnow())
+    enqueue_rendered("password_reset", RenderedEmail("a@example.vn", "s", "b"), locale="vi")
+    db.session.commit()
+    sent = []
+    monkeypatch.setattr(mail, "smtp_deliver", sent.append)
+    assert "sent 3, failed 0" in runner.invoke(args=["mail", "send"]).output
+    assert "sent 0, failed 0" in runner.invoke(args=["mail", "send"]).output
+    placed, packed, reset = sent
+    assert placed.subject == f"Your OCOP order {order.number}"
+    assert "Packed" in packed.body_text  # the status, in English like the order
+    assert (reset.to_address, reset.subject, reset.body_text) == ("a@example.vn", "s", "b")
+
+
+def test_a_mail_that_cannot_be_rendered_stays_queued_with_the_reason(app, runner, monkeypatch):
+    from core.mail_queue import enqueue_to_render
+    from storefront.cli import mail
+
+    enqueue_to_render("order_status", "a@example.vn", locale="vi", context={"order_id": 999})
+    db.session.commit()
+    monkeypatch.setattr(mail, "smtp_deliver", lambda email: None)
+    assert "sent 0, failed 1" in runner.invoke(args=["mail", "send"]).output
+    message = db.session.scalar(select(QueuedMail))
+    assert message.sent_at is None and "order 999 not found" in message.last_error

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from catalog.importer import import_catalog
 from catalog.models import Product, ScanCount
-from catalog.origin import format_origin_code
-from catalog.traceability import record_batch
-from core.clock import today_in_vietnam
+from catalog.origin.codes import format_origin_code
+from catalog.origin.traceability import record_batch
+from core.clock import today_in_vietnam, utcnow
 from core.db import db
 from tests.fixtures.origin import decode_qr, png_modules, svg_modules
 
@@ -112,7 +112,7 @@ DEMO_CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "demo" / "ocop-
     ids=["mixed", "demo"],
 )
 def test_every_imported_product_and_batch_qr_decodes_to_its_page(client, app, csv_path):
-    report = import_catalog(csv_path.read_text(encoding="utf-8"))
+    report = import_catalog(csv_path.read_text(encoding="utf-8"), actor_id=None, now=utcnow())
     products = db.session.scalars(select(Product)).all()
     assert len(products) == report.created > 0
     codes = []

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from catalog.models import Batch
-from catalog.origin import format_origin_code
+from catalog.origin.codes import format_origin_code
 from core.clock import today_in_vietnam
 from core.db import db
-from storefront.origin.qr import qr_matrix
-from storefront.origin.stamps import stamp_sheet_view
+from storefront.common.qr import qr_matrix
+from storefront.common.stamps import stamp_sheet_view
 from tests.fixtures.origin import svg_modules
 
 

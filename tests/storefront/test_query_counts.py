@@ -82,3 +82,32 @@ def test_pages_run_constant_sql_for_20_and_2000_products(app, client, count_quer
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 8, counts
+
+
+@pytest.mark.parametrize(
+    "page", ["/products/{slug}", "/api/products/{sku}", "/o/{code}", "/o/{code}.json"]
+)
+def test_a_product_page_asks_the_for_sale_rule_once(
+    client, monkeypatch, make_product, make_certificate, page
+):
+    """Each certificate is checked against the rule once per page: not once for the badge, again
+    for the 'for sale' flag and again for the state shown."""
+    import catalog.for_sale as for_sale
+
+    product = make_product()  # a valid 4★ certificate
+    make_certificate(product, stars=5, status="revoked")  # and a revoked one
+    checked = []
+    real = for_sale._certificate_valid
+
+    def counting(cert, on):
+        checked.append(cert.id)
+        return real(cert, on)
+
+    monkeypatch.setattr(for_sale, "_certificate_valid", counting)
+    url = page.format(slug=product.slug, sku=product.sku, code=product.origin_code)
+    assert client.get(url).status_code == 200
+    if page.startswith("/o/") and page.endswith(".json"):
+        # The passport also lists every certificate with its own state: once more each.
+        assert sorted(checked) == sorted(2 * [c.id for c in product.certificates])
+    else:
+        assert sorted(checked) == sorted(c.id for c in product.certificates)

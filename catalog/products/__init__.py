@@ -1,0 +1,1 @@
+"""Products: what shoppers may see (queries), a producer's own listings (portal), photos."""

@@ -1,0 +1,223 @@
+"""How a query is scored: field boosts, the best-field rule, BM25F, and the Whoosh query built
+from the typed syllables.
+
+Each syllable must match (AND) in some field, in its folded form, its English stem, or as a
+glued bigram (`nuocmam`); exact diacritics, adjacent syllables and English phrases only *add*
+score. The boosts were measured on the relevance suite (docs/search.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from whoosh import scoring
+from whoosh.matching import DisjunctionMaxMatcher
+from whoosh.query import And as AndQuery
+from whoosh.query import AndMaybe, DisjunctionMax, NullQuery, Or, Query, Term
+
+from catalog.for_sale import MIN_STARS
+
+from .analysis import english_stems, fold, has_marks, joined_bigrams, tone_key
+
+# Field boosts (measured on the relevance suite, see docs/search.md).
+BOOST_NAME = 4.0
+BOOST_NAME_GLUED = 3.0
+BOOST_META = 1.0
+BOOST_STORY = 0.3
+BOOST_PLACE = 1.5
+BOOST_NAME_EN = 2.5
+BOOST_STORY_EN = 0.3
+# Extra score, never required.
+BOOST_NAME_BIGRAM = 5.0
+BOOST_META_BIGRAM = 4.0
+BOOST_PLACE_BIGRAM = 6.0
+BOOST_NAME_EN_BIGRAM = 1.0
+TIEBREAK = 0.2
+NAME_LENGTH_B = 0.3
+FOLDED_WHEN_MARKED = 0.5
+# Ranking nudges after BM25F: small, so they only break near-ties.
+STAR_FACTOR = 0.03  # per star above the lowest OCOP rating
+IN_STOCK_FACTOR = 1.02
+
+ENGLISH_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
+)
+
+
+class _BestFieldMatcher(DisjunctionMaxMatcher):
+    """Whoosh 2.7.5's DisjunctionMaxMatcher scores a sub-matcher that sits on *another*
+    document (`max(a.score(), b.score())` without checking ids), so a word found only in the
+    story could score like a name hit. This one scores only sub-matchers on the current
+    document, and adds `tiebreak` × the weaker one."""
+
+    def score(self) -> float:
+        current = self.id()
+        a, b = self.a, self.b
+        score_a = a.score() if a.is_active() and a.id() == current else 0.0
+        score_b = b.score() if b.is_active() and b.id() == current else 0.0
+        high, low = (score_a, score_b) if score_a >= score_b else (score_b, score_a)
+        return high + self.tiebreak * low
+
+    def replace(self, minquality: float = 0):
+        replaced = super().replace(minquality)
+        if isinstance(replaced, DisjunctionMaxMatcher) and replaced is not self:
+            return _BestFieldMatcher(replaced.a, replaced.b, tiebreak=self.tiebreak)
+        return replaced
+
+    def copy(self):
+        return _BestFieldMatcher(self.a.copy(), self.b.copy(), tiebreak=self.tiebreak)
+
+
+class BestField(DisjunctionMax):
+    """Matches any sub-query; scores the best-matching field.
+
+    Note: `tiebreak` does not reach the matchers. Whoosh 2.7.5's `make_weighted_tree` accepts
+    and drops keyword arguments, so every node is built with tiebreak 0: in effect the best
+    field alone counts. The relevance suite was measured that way, and `search/postings.py`
+    mirrors it (its tests compare with Whoosh's scores).
+    """
+
+    def _matcher(self, subs, searcher, context):
+        reader = searcher.reader()
+        return self._tree_matcher(
+            subs,
+            _BestFieldMatcher,
+            searcher,
+            context,
+            lambda q: q.estimate_size(reader),
+            tiebreak=self.tiebreak,
+        )
+
+
+def ranking_model() -> scoring.WeightingModel:
+    """BM25F; names are short, so their length normalisation is mild (a long, precise name
+    must not lose to a short one that merely contains the words)."""
+    return scoring.BM25F(
+        B=0.75, K1=1.2, name_B=NAME_LENGTH_B, name_k_B=NAME_LENGTH_B, name_j_B=NAME_LENGTH_B
+    )
+
+
+def ranking_nudge(stars: int, in_stock: bool) -> float:
+    """The factor a product's score is multiplied by for its stars and stock (breaks near-ties)."""
+    boost = 1.0 + STAR_FACTOR * (stars - MIN_STARS)
+    if in_stock:
+        boost *= IN_STOCK_FACTOR
+    return boost
+
+
+# --- query building --------------------------------------------------------------------------
+
+
+class _Terms:
+    """Makes Term queries, leaving out terms the index does not hold (each would still cost a
+    matcher in Whoosh's pure-Python matcher tree)."""
+
+    def __init__(self, reader=None) -> None:
+        self.reader = reader
+
+    def __call__(self, fieldname: str, text: str, boost: float = 1.0) -> Query | None:
+        if self.reader is not None and not self.reader.doc_frequency(fieldname, text):
+            return None
+        return Term(fieldname, text, boost=boost)
+
+
+def _present(queries: Iterable[Query | None]) -> list[Query]:
+    return [q for q in queries if q is not None]
+
+
+def _token_clause(syllable: str, term: _Terms | None = None, *, stories: bool = True) -> Query:
+    """One query syllable: it must match somewhere, in any of its forms."""
+    term = term or _Terms()
+    folded = fold(syllable)
+    # Typed with marks, the exact word is what was meant (dưa ≠ dừa, hoà ≠ hóa): a folded-only
+    # match still counts (recall), at a discount.
+    marked = has_marks(syllable)
+    factor = FOLDED_WHEN_MARKED if marked else 1.0
+    alternatives = [
+        term("name", folded, BOOST_NAME * factor),
+        term("meta", folded, BOOST_META * factor),
+        term("story", folded, BOOST_STORY * factor) if stories else None,
+        # Run-together syllables: "nuocmam" is the glued bigram of "nước mắm".
+        term("name_j", folded, BOOST_NAME_GLUED),
+        term("meta_j", folded, BOOST_META),
+        term("place", folded, BOOST_PLACE * factor),
+        term("place_j", folded, BOOST_PLACE),
+    ]
+    if marked:
+        key = tone_key(syllable)
+        alternatives.append(term("name_k", key, BOOST_NAME))
+        alternatives.append(term("text_k", key, BOOST_META))
+        alternatives.append(term("place_k", key, BOOST_PLACE))
+    for stem in english_stems(syllable):
+        alternatives.append(term("name_en", stem, BOOST_NAME_EN))
+        if stories:
+            alternatives.append(term("story_en", stem, BOOST_STORY_EN))
+    present = _present(alternatives)
+    if not present:
+        return NullQuery
+    if len(present) == 1:
+        return present[0]
+    # The best field counts, the others only a little: a word repeated in name, producer and
+    # story must not outweigh a word the product lacks.
+    return BestField(present, tiebreak=TIEBREAK)
+
+
+def _bonus_clauses(words: list[str], term: _Terms) -> list[Query]:
+    """Score that only adjacency earns (a phrase beats scattered words); never required."""
+    bonus: list[Query | None] = []
+    folded = [fold(word) for word in words]
+    for bigram in joined_bigrams(folded):
+        bonus.append(term("name_j", bigram, BOOST_NAME_BIGRAM))
+        bonus.append(term("meta_j", bigram, BOOST_META_BIGRAM))
+        bonus.append(term("place_j", bigram, BOOST_PLACE_BIGRAM))
+    if all(word.isascii() for word in words) and len(words) > 1:
+        stems = [stem for word in words for stem in english_stems(word)]
+        for stem in stems:
+            bonus.append(term("name_en", stem, BOOST_NAME_EN_BIGRAM))
+    return _present(bonus)
+
+
+def required_words(words: list[str]) -> list[str]:
+    # English glue words ("of", "the") are not required when other words carry the query.
+    content = [w for w in words if w not in ENGLISH_STOPWORDS]
+    return content or words
+
+
+def build_query(
+    words: list[str], *, match_all: bool = True, reader=None, stories: bool = True
+) -> Query:
+    """The Whoosh query for these lower-case NFC syllables (see the module docstring).
+
+    With `reader`, terms absent from the index are left out (same matches, fewer matchers).
+    Without `stories`, words must match in names, places, producers (the first, cheap tier).
+    """
+    term = _Terms(reader)
+    required = [_token_clause(word, term, stories=stories) for word in required_words(words)]
+    if match_all and any(clause is NullQuery for clause in required):
+        return NullQuery
+    required = [clause for clause in required if clause is not NullQuery]
+    if not required:
+        return NullQuery
+    core: Query = AndQuery(required) if match_all else Or(required)
+    bonus = _bonus_clauses(words, term)
+    return AndMaybe(core, Or(bonus)) if bonus else core

@@ -1,0 +1,238 @@
+"""The for-sale snapshot: every product for sale on one day, with what facets, sorting,
+suggestions and the database fallback need — loaded in one query through the for-sale rule.
+
+Facets, filters, sorting and the total all come from this one set, so the counts agree with
+what is listed. Each facet is counted with every *other* filter applied.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from catalog.for_sale import current_stars_expr, for_sale_clause
+from catalog.models import Producer, Product
+from catalog.products.listing import ProductQuery, Sort
+from core.db import db
+
+from .analysis import english_stems, fold, glued_bigrams, syllables
+from .autocomplete import AutocompleteIndex
+from .ranking import required_words
+
+# The orders search offers, the first being the default.
+SEARCH_SORTS = (Sort.RELEVANCE, Sort.PRICE_ASC, Sort.PRICE_DESC, Sort.STARS)
+FACETS = ("province", "group", "stars")
+
+
+@dataclass(frozen=True)
+class ForSaleRow:
+    product_id: int
+    province_code: str
+    group: str
+    stars: int
+    price_vnd: int
+    in_stock: bool
+    name: str
+    name_en: str
+    slug: str
+    place_text: str  # producer, province as given, commune: for the database fallback
+    producer_id: int = 0
+
+
+class ForSaleSnapshot:
+    """Every product for sale on one day, with what facets, sorting and suggestions need."""
+
+    def __init__(self, on: date, rows: dict[int, ForSaleRow]) -> None:
+        self.on = on
+        self.rows = rows
+        self._autocomplete: AutocompleteIndex | None = None
+        self._haystacks: dict[int, tuple[set[str], set[str]]] | None = None
+        self._facet_columns: _FacetColumns | None = None
+
+    def facet_columns(self) -> _FacetColumns:
+        """Per-product facet values and per-value product sets, for counting in C loops."""
+        if self._facet_columns is None:
+            self._facet_columns = _FacetColumns(self.rows)
+        return self._facet_columns
+
+    @property
+    def autocomplete(self) -> AutocompleteIndex:
+        if self._autocomplete is None:
+            self._autocomplete = AutocompleteIndex(self.rows.values())
+        return self._autocomplete
+
+    def haystacks(self) -> dict[int, tuple[set[str], set[str]]]:
+        """id → (folded name words, folded other words); for the database fallback."""
+        if self._haystacks is None:
+            self._haystacks = {
+                pid: (
+                    set(fold(row.name).split()) | glued_bigrams(fold(row.name)),
+                    set(syllables(fold(" ".join((row.name_en, row.place_text))))),
+                )
+                for pid, row in self.rows.items()
+            }
+        return self._haystacks
+
+
+class _FacetColumns:
+    def __init__(self, rows: dict[int, ForSaleRow]) -> None:
+        self.values: dict[str, dict[int, str]] = {
+            "province": {pid: row.province_code for pid, row in rows.items()},
+            "group": {pid: row.group for pid, row in rows.items()},
+            "stars": {pid: str(row.stars) for pid, row in rows.items()},
+        }
+        self.members: dict[str, dict[str, frozenset[int]]] = {}
+        for facet, values in self.values.items():
+            grouped: dict[str, set[int]] = {}
+            for pid, value in values.items():
+                grouped.setdefault(value, set()).add(pid)
+            self.members[facet] = {value: frozenset(pids) for value, pids in grouped.items()}
+        self.price: dict[int, int] = {pid: row.price_vnd for pid, row in rows.items()}
+        self.producer: dict[int, int] = {pid: row.producer_id for pid, row in rows.items()}
+
+
+def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
+    """One query: every product for sale on `on` (through `for_sale_clause`), with its facets."""
+    query = (
+        select(
+            Product.id,
+            Producer.province_code,
+            Product.group,
+            current_stars_expr(on),
+            Product.price_vnd,
+            Product.stock,
+            Product.name,
+            Product.name_en,
+            Product.slug,
+            Product.producer_id,
+            Producer.name,
+            Producer.province_name_given,
+            Producer.commune,
+        )
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(for_sale_clause(on))
+    )
+    rows = {}
+    for (
+        pid,
+        province,
+        group,
+        stars,
+        price,
+        stock,
+        name,
+        name_en,
+        slug,
+        producer_id,
+        *place,
+    ) in db.session.execute(query):
+        rows[pid] = ForSaleRow(
+            product_id=pid,
+            province_code=province,
+            group=group,
+            stars=int(stars or 0),
+            price_vnd=price,
+            in_stock=stock > 0,
+            name=name,
+            name_en=name_en or "",
+            slug=slug,
+            place_text=" ".join(p for p in place if p),
+            producer_id=producer_id,
+        )
+    return ForSaleSnapshot(on, rows)
+
+
+@dataclass
+class Refined:
+    """The hits that pass the filters, in display order, and the facet counts beside them."""
+
+    ids: list[int]
+    facets: dict[str, dict[str, int]]
+
+
+def refine(hits: dict[int, float], snapshot: ForSaleSnapshot, filters: ProductQuery) -> Refined:
+    """Filter, count facets, sort the hits of one query over `snapshot`.
+
+    Each facet is counted with every *other* filter applied, so the number beside a value is
+    exactly the total shown after choosing it.
+    """
+    rows = snapshot.rows
+    columns = snapshot.facet_columns()
+    # Set algebra over per-value product sets and C-level counting (map over dict lookups):
+    # broad queries have thousands of hits. Same rule as `_matches`: the price range always
+    # applies, each facet is counted with the *other* facet filters applied.
+    wanted = {
+        "province": filters.province_code or None,
+        "group": filters.group or None,
+        "stars": str(filters.stars) if filters.stars else None,
+    }
+    passing = {
+        facet: columns.members[facet].get(value, frozenset())
+        for facet, value in wanted.items()
+        if value is not None
+    }
+    lowest, highest = filters.min_price_vnd, filters.max_price_vnd
+    producer_id = filters.producer_id
+    base: Iterable[int]
+    if lowest is None and highest is None and producer_id is None:
+        base = hits.keys()
+    else:
+        price, producer = columns.price, columns.producer
+        base = {
+            pid
+            for pid in hits
+            if (lowest is None or price[pid] >= lowest)
+            and (highest is None or price[pid] <= highest)
+            and (producer_id is None or producer[pid] == producer_id)
+        }
+
+    def restricted(skip: str | None = None) -> Iterable[int]:
+        out = base
+        for facet, members in passing.items():
+            if facet != skip:
+                out = members.intersection(out)
+        return out
+
+    kept = list(restricted())
+    facets = {
+        facet: Counter(map(columns.values[facet].__getitem__, restricted(facet)))
+        for facet in FACETS
+    }
+    # Most frequent first; equal counts by value, so the order does not depend on hit order.
+    ordered_facets = {
+        facet: dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+        for facet, counter in facets.items()
+    }
+    sort = filters.sort_among(SEARCH_SORTS)
+    if sort == Sort.PRICE_ASC:
+        kept.sort(key=lambda pid: (rows[pid].price_vnd, -hits[pid], pid))
+    elif sort == Sort.PRICE_DESC:
+        kept.sort(key=lambda pid: (-rows[pid].price_vnd, -hits[pid], pid))
+    elif sort == Sort.STARS:
+        kept.sort(key=lambda pid: (-rows[pid].stars, -hits[pid], pid))
+    else:  # Sort.RELEVANCE
+        kept.sort()  # ids ascending, then a stable sort by score: ties keep id order
+        kept.sort(key=hits.__getitem__, reverse=True)
+    return Refined(ids=kept, facets=ordered_facets)
+
+
+def match_in_snapshot(words: list[str], snapshot: ForSaleSnapshot) -> dict[int, float]:
+    """Search without an index: every folded word in the name, English name or place."""
+    scores: dict[int, float] = {}
+    forms = [(fold(w), set(english_stems(w))) for w in required_words(words)]
+    for pid, (name_words, other_words) in snapshot.haystacks().items():
+        score = 0.0
+        for folded, stems in forms:
+            if folded in name_words:
+                score += 3.0
+            elif folded in other_words or stems & other_words:
+                score += 1.0
+            else:
+                break
+        else:
+            scores[pid] = score
+    return scores

@@ -1,0 +1,82 @@
+"""One `ProductSearch` per app: cached searchers, the for-sale snapshot, background rebuilds."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask, current_app
+
+from search.indexer import index_state, rebuild_index
+from search.query import ProductSearch
+
+log = logging.getLogger(__name__)
+EXTENSION_KEY = "product_search"
+
+
+def init_search(app: Flask) -> None:
+    """Attach the search service to the app (called by the app factory)."""
+    if EXTENSION_KEY in app.extensions:
+        return
+    rebuilder = _BackgroundRebuild(app)
+    app.extensions[EXTENSION_KEY] = ProductSearch(
+        app.config["SEARCH_INDEX_DIR"],
+        snapshot_ttl=float(app.config.get("SEARCH_SNAPSHOT_TTL", 30.0)),
+        result_cache_size=int(app.config.get("SEARCH_RESULT_CACHE_SIZE", 512)),
+        on_index_unusable=rebuilder.start if app.config.get("SEARCH_AUTO_REBUILD", True) else None,
+    )
+    app.extensions[EXTENSION_KEY + ".rebuild"] = rebuilder
+
+
+def product_search() -> ProductSearch:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if EXTENSION_KEY not in app.extensions:
+        init_search(app)
+    return app.extensions[EXTENSION_KEY]
+
+
+def background_rebuild() -> _BackgroundRebuild | None:
+    return current_app.extensions.get(EXTENSION_KEY + ".rebuild")
+
+
+class _BackgroundRebuild:
+    """Rebuild a missing or corrupt index in a thread, at most one at a time per process.
+
+    The request that noticed the problem is answered from the database meanwhile. The rebuild
+    writes a new generation and swaps it in atomically, so a process exit mid-way loses nothing
+    but the half-built folder.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def start(self, reason: str) -> None:
+        with self._lock:
+            if self.thread is not None and self.thread.is_alive():
+                return
+            self.thread = threading.Thread(
+                target=self._run, args=(reason,), name="search-rebuild", daemon=True
+            )
+            self.thread.start()
+
+    def _run(self, reason: str) -> None:
+        with self.app.app_context():
+            index_dir = self.app.config["SEARCH_INDEX_DIR"]
+            try:
+                if index_state(index_dir).value == "ok":
+                    return  # another process fixed it already
+                count = rebuild_index(index_dir)
+                log.warning("search index was %s; rebuilt with %d products", reason, count)
+            except Exception:
+                log.exception("background rebuild of the search index failed")
+            finally:
+                from core.db import db
+
+                db.session.remove()
+
+    def join(self, timeout: float = 60.0) -> None:
+        thread = self.thread
+        if thread is not None:
+            thread.join(timeout)
