@@ -36,7 +36,9 @@ def test_popular_queries_repeat_as_in_a_search_log():
 
 
 def test_listing_paths_use_only_valid_filters_and_mostly_early_pages():
-    paths = load_paths.listing_paths(3000, random.Random(2), products=20_000, province_slugs=PROVINCES)
+    paths = load_paths.listing_paths(
+        3000, random.Random(2), products=20_000, province_slugs=PROVINCES
+    )
     args = [parse_qs(urlsplit(p).query) for p in paths]
     assert all(p.startswith("/products") for p in paths)
     assert {a["province"][0] for a in args if "province" in a} <= set(PROVINCES)
@@ -110,7 +112,19 @@ def _wrk(url: str, paths_file: Path) -> dict:
         pytest.skip("wrk is not installed (make wrk)")
     lua = Path(load_paths.__file__).with_name("load.lua")
     out = subprocess.run(
-        [wrk, "-t1", "-c2", "-d1s", "--timeout=5s", "-s", str(lua), url, "--", str(paths_file), "7"],
+        [
+            wrk,
+            "-t1",
+            "-c2",
+            "-d1s",
+            "--timeout=5s",
+            "-s",
+            str(lua),
+            url,
+            "--",
+            str(paths_file),
+            "7",
+        ],
         capture_output=True,
         text=True,
         timeout=60,
