@@ -466,8 +466,8 @@ def measure(args: argparse.Namespace) -> Run:
             if args.warmup > 0:
                 run_wrk(wrk, base_url, paths_file, args.warmup, seed=args.seed + 1000 + number)
             raw = run_wrk(wrk, base_url, paths_file, args.seconds, seed=args.seed + number)
-            line_count = sum(1 for _ in paths_file.open(encoding="utf-8"))
-            result = summarize(page, raw, line_count, os.getloadavg()[0])
+            distinct = len(set(paths_file.read_text(encoding="utf-8").splitlines()))
+            result = summarize(page, raw, distinct, os.getloadavg()[0])
             run.results.append(result)
             log(
                 f"{page.label}: {result.rps:,.0f} req/s, p95 {result.p95_ms:.1f} ms, "

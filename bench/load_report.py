@@ -50,7 +50,7 @@ PAGE_KEYS = {page.key: page for page in PAGES}
 class Result:
     key: str
     label: str
-    paths: int
+    distinct_paths: int
     requests: int
     duration_s: float
     rps: float  # successful (2xx/3xx) responses per second
@@ -97,14 +97,14 @@ def parse_wrk_output(text: str) -> dict[str, float]:
     raise ValueError("wrk printed no WRK_JSON line:\n" + text[-2000:])
 
 
-def summarize(page: Page, raw: dict[str, float], paths: int, loadavg: float) -> Result:
+def summarize(page: Page, raw: dict[str, float], distinct_paths: int, loadavg: float) -> Result:
     duration_s = raw["duration_us"] / 1e6
     status_errors = int(raw["status"])
     ok = max(0, int(raw["requests"]) - status_errors)
     return Result(
         key=page.key,
         label=page.label,
-        paths=paths,
+        distinct_paths=distinct_paths,
         requests=int(raw["requests"]),
         duration_s=duration_s,
         rps=ok / duration_s if duration_s else 0.0,
@@ -174,13 +174,13 @@ def _ratio(value: float | None) -> str:
 
 def format_table(results: Sequence[Result]) -> str:
     lines = [
-        "| page | paths | req/s | p50 ms | p95 ms | p99 ms | errors | × bare rows | × hello "
+        "| page | distinct paths | req/s | p50 ms | p95 ms | p99 ms | errors | × bare rows | × hello "
         "| issue 12 target |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         lines.append(
-            f"| {r.label} | {r.paths:,} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
+            f"| {r.label} | {r.distinct_paths:,} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
             f"{r.p99_ms:.1f} | {_errors_cell(r)} | {_ratio(r.ratio_rows)} | "
             f"{_ratio(r.ratio_hello)} | {r.verdict} |"
         )

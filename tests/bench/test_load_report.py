@@ -80,7 +80,9 @@ def test_the_table_is_markdown_with_one_row_per_page():
     results = _results()
     load_report.apply_ratios(results)
     lines = load_report.format_table(results).splitlines()
-    assert lines[0].startswith("| page | paths | req/s | p50 ms | p95 ms | p99 ms | errors |")
+    assert lines[0].startswith(
+        "| page | distinct paths | req/s | p50 ms | p95 ms | p99 ms | errors |"
+    )
     assert lines[1].count("|") == lines[0].count("|")
     assert len(lines) == 2 + len(results)
     product = next(line for line in lines if line.startswith("| random product |"))
