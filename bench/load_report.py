@@ -63,6 +63,7 @@ class Result:
     ratio_rows: float | None = None
     ratio_hello: float | None = None
     verdict: str = ""
+    note: str = ""  # e.g. "shop restarted after this page: it stopped answering"
 
     @property
     def error_total(self) -> int:
@@ -118,6 +119,9 @@ def summarize(page: Page, raw: dict[str, float], distinct_paths: int, loadavg: f
             "connect": int(raw["connect"]),
             "read": int(raw["read"]),
             "write": int(raw["write"]),
+            # Sent more than the timeout before the end and never answered (see load.lua);
+            # a connection has at most one request open, whatever the script's count says.
+            "unanswered": min(int(raw.get("unanswered", 0)), CONNECTIONS),
         },
         loadavg=loadavg,
     )
@@ -211,6 +215,7 @@ def format_report(run: Run) -> str:
             for s in run.statistics
         )
         head.append(f"Planner statistics when measured: {stats}.")
+    head += [f"{r.label}: {r.note}." for r in run.results if r.note]
     if run.app_log_errors:
         head.append(
             f"**The app logged {run.app_log_errors} error line(s)**: see {run.workdir}/shop.log."

@@ -6,6 +6,7 @@ import random
 import shutil
 import subprocess
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -77,6 +78,8 @@ class _Recorder(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server's name
         with self.lock:
             self.seen[self.path] += 1
+        if self.path.startswith("/hang"):
+            time.sleep(4)  # longer than the run: wrk itself would count nothing
         status = 404 if self.path.startswith("/missing") else 200
         body = b"ok"
         self.send_response(status)
@@ -106,7 +109,7 @@ def recorder():
     server.server_close()
 
 
-def _wrk(url: str, paths_file: Path) -> dict:
+def _wrk(url: str, paths_file: Path, *, seconds: int = 1, timeout_s: int = 5) -> dict:
     wrk = shutil.which("wrk")
     if wrk is None:
         pytest.skip("wrk is not installed (make wrk)")
@@ -116,14 +119,15 @@ def _wrk(url: str, paths_file: Path) -> dict:
             wrk,
             "-t1",
             "-c2",
-            "-d1s",
-            "--timeout=5s",
+            f"-d{seconds}s",
+            f"--timeout={timeout_s}s",
             "-s",
             str(lua),
             url,
             "--",
             str(paths_file),
             "7",
+            str(timeout_s),
         ],
         capture_output=True,
         text=True,
@@ -154,5 +158,18 @@ def test_errors_are_counted_and_a_failing_page_does_not_look_fast(tmp_path, reco
     assert result.rps == pytest.approx(
         (raw["requests"] - raw["status"]) / (raw["duration_us"] / 1e6)
     )
+    load_report.apply_ratios([result])
+    assert result.verdict == "**errors: not valid**"
+
+
+def test_requests_never_answered_count_as_errors(tmp_path, recorder):
+    url, seen = recorder
+    raw = _wrk(
+        url, load_paths.write_paths(tmp_path / "paths.txt", ["/hang"]), seconds=2, timeout_s=1
+    )
+    assert raw["requests"] == 0 and raw["timeout"] == 0  # what wrk alone reports
+    assert raw["unanswered"] == 2 == seen["/hang"]
+    result = load_report.summarize(load_report.PAGE_KEYS["listing"], raw, 1, 0.0)
+    assert result.errors["unanswered"] == 2 and result.rps == 0
     load_report.apply_ratios([result])
     assert result.verdict == "**errors: not valid**"
