@@ -39,24 +39,32 @@ browser: ## Install Debian's chromium (and zbar for QR tests) when missing
 	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium zbar-tools libzbar0 >/dev/null; \
 	fi
 
+wrk: ## Install wrk (Debian's package, the load benchmark's client) when missing
+	@if ! command -v wrk >/dev/null; then \
+	  echo "installing wrk (apt)"; \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
+
 lint: $(STAMP) ## ruff check
 	$(VENV)/bin/ruff check .
 
-test: install translations browser ## Run the whole suite (SQLite; again on PostgreSQL when TEST_DATABASE_URL is set)
+test: install translations browser wrk ## Run the whole suite (SQLite; again on PostgreSQL when TEST_DATABASE_URL is set)
 	env -u TEST_DATABASE_URL REQUIRE_BROWSER=$${REQUIRE_BROWSER:-1} $(VENV)/bin/pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
 	  $(VENV)/bin/pytest -q -m "not browser"; \
 	fi
 
-bench: install translations ## Run the benchmarks (prints tables; see docs/benchmarks.md)
-	$(PY) bench/pages.py
-	$(PY) bench/pages.py --no-cache
+bench: install translations wrk ## Run the benchmarks (prints tables; see docs/benchmarks.md)
+	$(PY) bench/load.py
 	PYTHONPATH=. $(PY) bench/origin_bench.py
 	PYTHONPATH=. $(PY) bench/photos.py
 	$(PY) bench/search_bench.py
 
+bench-load: install translations wrk ## wrk load benchmark, 20,000 products (LOAD_ARGS="--db postgresql", "--quick")
+	$(PY) bench/load.py $(LOAD_ARGS)
+
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance .pytest_cache
 
-.PHONY: help install translations i18n-update setup run browser lint test bench clean
+.PHONY: help install translations i18n-update setup run browser wrk lint test bench bench-load clean

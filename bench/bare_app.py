@@ -1,16 +1,36 @@
-"""The reference: a bare Flask app rendering a 24-item template (no database, no i18n)."""
+"""The reference pages of the load benchmark (bench/load.py), each served by gunicorn -w 2.
 
-from flask import Flask, render_template_string
+* `hello_app` — a bare Flask "Hello, World!": the ceiling of Flask + gunicorn on this machine;
+* `rows_app` — a bare Flask page that reads 24 rows with sqlite3 and renders them with Jinja
+  (a template file, compiled once per worker as Flask does): the floor a catalog page is
+  compared with. It reads `BARE_DB` (built by load.py from the same generated products), so it
+  is the same page whichever database the shop runs on.
+"""
 
-app = Flask(__name__)
+import os
+import sqlite3
 
-TEMPLATE = """<!doctype html><html><head><title>Bare</title></head><body><ul>
-{% for item in items %}<li><a href="/p/{{ item.slug }}">{{ item.name }}</a> {{ item.price }} ₫</li>{% endfor %}
-</ul></body></html>"""
+from flask import Flask, render_template
 
-ITEMS = [{"slug": f"san-pham-{n}", "name": f"Sản phẩm {n}", "price": 100000 + n} for n in range(24)]
+hello_app = Flask("bare_hello")
 
 
-@app.get("/")
-def index():
-    return render_template_string(TEMPLATE, items=ITEMS)
+@hello_app.get("/")
+def hello():
+    return "Hello, World!"
+
+
+rows_app = Flask(__name__)
+BARE_DB = os.environ.get("BARE_DB", "")
+
+
+@rows_app.get("/")
+def rows():
+    connection = sqlite3.connect(BARE_DB)
+    try:
+        items = connection.execute(
+            "SELECT slug, name, price_vnd FROM product ORDER BY id LIMIT 24"
+        ).fetchall()
+    finally:
+        connection.close()
+    return render_template("bare_rows.html", items=items)
