@@ -39,6 +39,14 @@ browser: ## Install Debian's chromium (and zbar for QR tests) when missing
 	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium zbar-tools libzbar0 >/dev/null; \
 	fi
 
+AXE_VERSION := 4.14.1
+AXE := .cache/axe-core/node_modules/axe-core/axe.min.js
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/axe-core axe-core@$(AXE_VERSION) >/dev/null
+
+axe: $(AXE) ## Install axe-core (npm registry) for the browser accessibility checks
+
 wrk: ## Install wrk (Debian's package, the load benchmark's client) when missing
 	@if ! command -v wrk >/dev/null; then \
 	  echo "installing wrk (apt)"; \
@@ -48,7 +56,7 @@ wrk: ## Install wrk (Debian's package, the load benchmark's client) when missing
 lint: $(STAMP) ## ruff check
 	$(VENV)/bin/ruff check .
 
-test: install translations browser wrk ## Run the whole suite (SQLite; again on PostgreSQL when TEST_DATABASE_URL is set)
+test: install translations browser wrk axe ## Run the whole suite (SQLite; again on PostgreSQL when TEST_DATABASE_URL is set)
 	env -u TEST_DATABASE_URL REQUIRE_BROWSER=$${REQUIRE_BROWSER:-1} $(VENV)/bin/pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
@@ -67,4 +75,4 @@ bench-load: install translations wrk ## wrk load benchmark, 20,000 products (LOA
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance .pytest_cache
 
-.PHONY: help install translations i18n-update setup run browser wrk lint test bench bench-load clean
+.PHONY: help install translations i18n-update setup run browser wrk axe lint test bench bench-load clean
