@@ -47,6 +47,13 @@ class Config:
     # Empty means "SQLite file in the instance folder" (resolved by the app factory).
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # Connections kept per worker process (PostgreSQL). A sync gunicorn worker answers one
+    # request at a time; its background threads (for-sale snapshot, scan-count flush, search
+    # rebuild) need at most a few more, briefly. Workers × (size + overflow) must stay under
+    # the server's max_connections (docs/performance.md).
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 2)
+    DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 4)
+    DB_POOL_RECYCLE_SECONDS = env_int("DB_POOL_RECYCLE_SECONDS", 1800)
     SEARCH_INDEX_DIR = env_str("SEARCH_INDEX_DIR")  # empty → <instance>/search-index
     MEDIA_ROOT = env_str("MEDIA_ROOT")  # empty → <instance>/media
     PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -88,6 +95,9 @@ class Config:
     LOAD_DEMO_CATALOG = env_bool("LOAD_DEMO_CATALOG", True)
     # Rendered catalog fragments kept per worker process (0 turns the cache off).
     FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 512)
+    # Seconds a browser or CDN may reuse an anonymous catalog page without asking (0: store it
+    # but revalidate every time, answered 304 while the catalog is unchanged; never stale).
+    HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)
 
 
 class DevelopmentConfig(Config):
