@@ -88,6 +88,11 @@ class Config:
     LOAD_DEMO_CATALOG = env_bool("LOAD_DEMO_CATALOG", True)
     # Rendered catalog fragments kept per worker process (0 turns the cache off).
     FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 512)
+    # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
+    # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
+    PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
+    SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
+    PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
 
 
 class DevelopmentConfig(Config):
