@@ -98,6 +98,11 @@ class Config:
     # Seconds a browser or CDN may reuse an anonymous catalog page without asking (0: store it
     # but revalidate every time, answered 304 while the catalog is unchanged; never stale).
     HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)
+    # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
+    # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
+    PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
+    SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
+    PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
 
 
 class DevelopmentConfig(Config):
