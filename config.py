@@ -80,6 +80,11 @@ class Config:
     # Largest registry CSV an admin may upload on the import page.
     IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
     LOW_STOCK_THRESHOLD = env_int("LOW_STOCK_THRESHOLD", 5)
+    # Kiosks at display points: idle time before the attract screen (a point may override it),
+    # how long an unpaid pickup holds shelf stock, and the shelf count reported as low.
+    KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
+    KIOSK_PICKUP_MINUTES = env_int("KIOSK_PICKUP_MINUTES", 30)
+    KIOSK_LOW_SHELF = env_int("KIOSK_LOW_SHELF", 3)
     # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
     REDIS_URL = env_str("REDIS_URL")
     RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 300)
