@@ -88,6 +88,10 @@ class Config:
     LOAD_DEMO_CATALOG = env_bool("LOAD_DEMO_CATALOG", True)
     # Rendered catalog fragments kept per worker process (0 turns the cache off).
     FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 512)
+    # Logs: "json" (one object per line, with the request id), "text", or empty to leave
+    # logging as the server set it up (docs/deploy.md).
+    LOG_FORMAT = env_str("LOG_FORMAT")
+    LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 
 
 class DevelopmentConfig(Config):
@@ -107,6 +111,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     APP_ENV = "production"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    LOG_FORMAT = env_str("LOG_FORMAT", "json")
 
     @classmethod
     def validate(cls) -> None:
