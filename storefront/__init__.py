@@ -53,13 +53,14 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_page_cache(app)
 
-    from .http_cache import init_http_cache
-
-    init_http_cache(app)
-
     from .request_log import init_request_log
 
     init_request_log(app)
+
+    # After the request id is assigned: a 304 answered before the view still carries it.
+    from .http_cache import init_http_cache
+
+    init_http_cache(app)
 
     from .errors import init_errors
 
