@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
+    from .kiosk import bp as kiosk_bp
     from .orders import bp as orders_bp
     from .origin import bp as origin_bp
     from .producer import bp as producer_bp
@@ -124,4 +125,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(producer_bp, url_prefix="/producer")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(kiosk_bp)
     csrf.exempt(webhooks_bp)  # authenticated by the Stripe signature instead
