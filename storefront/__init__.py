@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
+    from .kiosk import bp as kiosk_bp
     from .ops import bp as ops_bp
     from .orders import bp as orders_bp
     from .origin import bp as origin_bp
@@ -138,4 +139,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ops_bp)
     app.register_blueprint(producer_bp, url_prefix="/producer")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(kiosk_bp)
     csrf.exempt(webhooks_bp)  # authenticated by the Stripe signature instead
