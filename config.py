@@ -40,6 +40,16 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+
 class Config:
     APP_ENV = "development"
     # Development default only: ProductionConfig refuses to start without a real one.
@@ -92,6 +102,10 @@ class Config:
     # logging as the server set it up (docs/deploy.md).
     LOG_FORMAT = env_str("LOG_FORMAT")
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+    # Each server's search index follows the database every this many seconds (0 = off).
+    SEARCH_FOLLOW_SECONDS = env_float("SEARCH_FOLLOW_SECONDS", 1.0)
+    # /readyz answers 503 when the index is further behind the database than this.
+    READYZ_MAX_INDEX_LAG_SECONDS = env_int("READYZ_MAX_INDEX_LAG_SECONDS", 60)
 
 
 class DevelopmentConfig(Config):
@@ -106,6 +120,7 @@ class TestingConfig(Config):
     PUBLIC_BASE_URL = "https://ocop.test"
     LOAD_DEMO_CATALOG = False
     REDIS_URL = ""  # tests that want Redis pass it explicitly
+    SEARCH_FOLLOW_SECONDS = 0.0  # tests call the follower's tick themselves
 
 
 class ProductionConfig(Config):
