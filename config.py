@@ -106,6 +106,11 @@ class Config:
     SEARCH_FOLLOW_SECONDS = env_float("SEARCH_FOLLOW_SECONDS", 1.0)
     # /readyz answers 503 when the index is further behind the database than this.
     READYZ_MAX_INDEX_LAG_SECONDS = env_int("READYZ_MAX_INDEX_LAG_SECONDS", 60)
+    # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
+    # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
+    PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
+    SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
+    PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
 
 
 class DevelopmentConfig(Config):

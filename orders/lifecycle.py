@@ -25,6 +25,7 @@ from .enums import (
     PaymentStatus,
 )
 from .errors import InvalidTransition, OrdersError
+from .events import PartStatusChanged, publish
 from .models import Order, OrderPart
 from .notifications import enqueue_order_email
 
@@ -60,6 +61,9 @@ def transition_to(
         part.tracking_code = tracking_code
     if status == OrderStatus.CANCELLED:
         release_part_stock(part, now=now)
+    publish(
+        PartStatusChanged(part=part, previous=current, status=status, now=now, actor_id=actor_id)
+    )
     if notify:
         enqueue_order_email(part.order, OrderEmailKind.ORDER_STATUS, part=part, status=status.value)
     db.session.flush()

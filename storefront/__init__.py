@@ -28,6 +28,14 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     _init_login(app)
 
+    from settlement.ledger import configure as configure_settlement
+
+    configure_settlement(
+        fee_basis_points=app.config["PLATFORM_FEE_BASIS_POINTS"],
+        hold_days=app.config["SETTLEMENT_HOLD_DAYS"],
+        payout_minimum_vnd=app.config["PAYOUT_MINIMUM_VND"],
+    )
+
     from .i18n import init_i18n, select_locale
 
     babel.init_app(

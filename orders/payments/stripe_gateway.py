@@ -22,6 +22,7 @@ from core.db import db
 
 from ..enums import ALLOWED_TRANSITIONS, OrderStatus, PaymentMethod, PaymentStatus
 from ..errors import PaymentProviderError
+from ..events import PaymentRefunded, publish
 from ..lifecycle import cancel_order_parts, mark_order_paid, transition_to
 from ..models import Order, Payment, StripeEvent
 
@@ -244,6 +245,9 @@ def _charge_refunded(charge: Mapping[str, Any], now: datetime) -> str:
     refunded = int(charge.get("amount_refunded") or 0)
     if refunded <= payment.refunded_vnd:
         return "already_refunded"  # a late or replayed refund event
+    publish(
+        PaymentRefunded(order=payment.order, amount_vnd=refunded - payment.refunded_vnd, now=now)
+    )
     payment.refunded_vnd = refunded
     if refunded < payment.amount_vnd:
         return "partially_refunded"
