@@ -70,6 +70,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_search(app)
 
+    from .common.index_follower import init_index_follower
+
+    init_index_follower(app)
+
     from .cli import register_cli
 
     register_cli(app)
