@@ -45,6 +45,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_page_cache(app)
 
+    from .security_headers import init_security_headers
+
+    init_security_headers(app)
+
     from .errors import init_errors
 
     init_errors(app)
