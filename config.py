@@ -68,6 +68,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    # "https" behind TLS: absolute URLs use it and every response carries HSTS.
+    PREFERRED_URL_SCHEME = env_str("PREFERRED_URL_SCHEME", "http")
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long checkout must not lose the form
     STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")

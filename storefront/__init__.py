@@ -57,6 +57,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_request_log(app)
 
+    from .security_headers import init_security_headers
+
+    init_security_headers(app)
+
     from .errors import init_errors
 
     init_errors(app)
