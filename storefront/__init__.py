@@ -60,6 +60,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from .security_headers import init_security_headers
 
     init_security_headers(app)
+    # After the request id is assigned: a 304 answered before the view still carries it.
+    from .http_cache import init_http_cache
+
+    init_http_cache(app)
 
     from .errors import init_errors
 
@@ -105,6 +109,14 @@ def _resolve_paths(app: Flask) -> None:
     if uri.startswith("sqlite"):
         # SQLite: wait for a writer instead of failing with "database is locked".
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    else:
+        # A server database: a pool sized for the worker model (config.py, DB_POOL_*).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "pool_size": app.config["DB_POOL_SIZE"],
+            "max_overflow": app.config["DB_MAX_OVERFLOW"],
+            "pool_recycle": app.config["DB_POOL_RECYCLE_SECONDS"],
+        }
 
 
 def _init_login(app: Flask) -> None:
