@@ -7,7 +7,7 @@ whole status index per product); this index answers the lookup from the index al
 (docs/performance.md). ANALYZE afterwards, so the planner knows the tables' real sizes.
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-02 02:30:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0011"
-down_revision = "0013"  # assigned: "0006"; chained after main's head here, the lead re-chains
+down_revision = "0008"  # assigned: "0006"; chained after main's head here, the lead re-chains
 branch_labels = None
 depends_on = None
 
