@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import CompoundSelect, Select, select
 
-from catalog.for_sale import current_stars_expr, for_sale_clause
+from catalog.for_sale import best_stars_by_product, current_stars_expr, for_sale_clause
 from catalog.models import Producer, Product
 from catalog.products.listing import ProductQuery, Sort
 from core.db import db
@@ -118,14 +119,23 @@ class _FacetColumns:
         self.producer: dict[int, int] = {pid: row.producer_id for pid, row in rows.items()}
 
 
-def _snapshot_query(on: date) -> Select:
-    """Every product for sale on `on` (through `for_sale_clause`), with its facets."""
+def _snapshot_query(on: date, among: Select | CompoundSelect | None = None) -> Select:
+    """Every product for sale on `on` (through `for_sale_clause`), with its facets; or only
+    those `among` (a SELECT of ids). For the whole catalog the stars come from one grouped pass
+    over certificates (`best_stars_by_product`), for a few products from a lookup each."""
+    if among is not None:
+        return _columns(on, current_stars_expr(on)).where(Product.id.in_(among))
+    best = best_stars_by_product(on)
+    return _columns(on, best.c.stars).join(best, best.c.product_id == Product.id)
+
+
+def _columns(on: date, stars: Any) -> Select:
     return (
         select(
             Product.id,
             Producer.province_code,
             Product.group,
-            current_stars_expr(on),
+            stars,
             Product.price_vnd,
             Product.stock,
             Product.name,
@@ -186,7 +196,7 @@ def patched_snapshot(
     rows = dict(snapshot.rows)
     for pid in ids:
         rows.pop(pid, None)
-    _read_rows(_snapshot_query(on).where(Product.id.in_(id_query)), rows)
+    _read_rows(_snapshot_query(on, among=id_query), rows)
     return ForSaleSnapshot(on, rows)
 
 
