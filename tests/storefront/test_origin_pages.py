@@ -268,7 +268,7 @@ def test_page_shows_the_passport_facts(client, certified):
         format_origin_code(certified.origin_code),
         "8930000000019",
         "345/QĐ-UBND",
-        "UBND tỉnh Bến Tre",
+        "Bến Tre Provincial People's Committee",  # issuer in English (issue 13)
         "Cooperative",
         "Xã Tân Thạch",
         "Ấp 3, Xã Tân Thạch",
