@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from catalog.admin_units import all_provinces, province_by_code
@@ -21,12 +21,10 @@ from orders.models import Cart
 
 from ..access import access
 from ..common.responses import saved
-from ..common.visitor import current_cart
+from ..common.visitor import chosen_ship_to, current_cart, remember_ship_to
 from ..errors import message_for
 from . import bp
 from .forms import AddToCartForm, ChangeQuantityForm, RemoveLineForm
-
-SHIP_TO_KEY = "ship_to"
 
 
 def _capped_message(line, wanted: int) -> str | None:
@@ -56,8 +54,8 @@ def _product_id(form) -> int | None:
 def view():
     ship_to = request.args.get("ship_to")
     if ship_to is not None:
-        session[SHIP_TO_KEY] = ship_to if province_by_code(ship_to) else None
-    ship_to = session.get(SHIP_TO_KEY)
+        remember_ship_to(ship_to if province_by_code(ship_to) else None)
+    ship_to = chosen_ship_to()
     summary = summarize_cart(current_cart(), today_in_vietnam(), ship_to=ship_to)
     return render_template(
         "cart/view.html",
@@ -115,15 +113,16 @@ def update():
     if quantity_in_cart(*posted) == 0:
         flash(_("This product is no longer in your cart."), "error")
         return redirect(url_for("cart.view"))
+    wanted = form.wanted_quantity()
     try:
-        line = change_quantity(*posted, form.quantity.data, today_in_vietnam())
+        line = change_quantity(*posted, wanted, today_in_vietnam())
     except OrdersError as error:
         db.session.rollback()
         flash(message_for(error), "error")
         return redirect(url_for("cart.view"))
     if line is None:
         return saved(_("Removed from your cart."), "cart.view")
-    if (capped := _capped_message(line, form.quantity.data)) is not None:
+    if (capped := _capped_message(line, wanted)) is not None:
         db.session.commit()
         flash(capped, "info")
         return redirect(url_for("cart.view"))

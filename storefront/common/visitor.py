@@ -11,6 +11,7 @@ from orders.models import Cart, Order
 
 CART_TOKEN_KEY = "cart_token"  # noqa: S105 - a session key name, not a secret
 MY_ORDERS_KEY = "my_orders"
+SHIP_TO_KEY = "ship_to"
 REMEMBERED_ORDERS = 20
 
 
@@ -47,3 +48,12 @@ def current_cart_count() -> int:
     if not current_user.is_authenticated and not session.get(CART_TOKEN_KEY):
         return 0
     return item_count(current_cart())
+
+
+def remember_ship_to(province_code: str | None) -> None:
+    """The province the buyer ships to, chosen in the cart and carried into checkout."""
+    session[SHIP_TO_KEY] = province_code or None
+
+
+def chosen_ship_to() -> str | None:
+    return session.get(SHIP_TO_KEY)

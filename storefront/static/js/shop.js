@@ -9,6 +9,9 @@
     if (wide.matches) panel.open = true;
   });
 
+  // Buttons only needed without JavaScript (e.g. "Show shipping" next to an auto-submitting list).
+  document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+
   // <select data-autosubmit>: submit its form on change (the form keeps a submit button too).
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () {
