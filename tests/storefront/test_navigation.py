@@ -99,3 +99,17 @@ def test_every_rejected_or_capped_quantity_change_says_what_happened(client, mak
     assert update("3") == ["Cart updated."]
     assert update("0") == ["Removed from your cart."]
     assert update("2") == ["This product is no longer in your cart."]
+
+
+def test_checkout_carries_the_cart_province_and_shows_the_grand_total(client, make_product):
+    product = make_product(price_vnd=150_000)
+    client.post("/cart/add", data={"product_id": product.id, "quantity": 2})
+    client.get("/cart?ship_to=01")
+    page = client.get("/checkout", headers=EN).get_data(as_text=True)
+    assert re.search(r'<option selected value="01">|<option value="01" selected', page)
+    quote = client.get("/checkout/shipping/01.json", headers=EN).json
+    assert quote["total"] in page  # the grand total, before "Place order"
+    assert page.index(quote["total"]) < page.index('value="Place order"')
+    fee = quote["groups"][0]["shipping"]
+    assert f'data-shipping-for="{product.producer_id}">{fee}<' in page
+    assert client.get("/checkout/shipping/99.json").status_code == 404
