@@ -12,13 +12,6 @@
   // Buttons only needed without JavaScript (e.g. "Show shipping" next to an auto-submitting list).
   document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
 
-  // <select data-autosubmit>: submit its form on change (the form keeps a submit button too).
-  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () {
-      if (select.form) select.form.submit();
-    });
-  });
-
   // Steppers: <button data-step="-1|1" data-target="id"> change a number input, then submit.
   document.querySelectorAll("button[data-step]").forEach(function (button) {
     button.addEventListener("click", function (event) {
