@@ -57,6 +57,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_request_log(app)
 
+    from .common.input_guard import init_input_guard
+
+    init_input_guard(app)
+
     from .security_headers import init_security_headers
 
     init_security_headers(app)

@@ -203,6 +203,11 @@ def init_errors(app: Flask) -> None:
             return jsonify(error="server_error"), 500
         return render_template("errors/500.html"), 500
 
+    @app.errorhandler(400)
+    def bad_request(error: HTTPException):
+        message = _("This request could not be understood. Please check what you typed.")
+        return _json_or_page("bad_request", message, 400)
+
     @app.errorhandler(403)
     def forbidden(error: HTTPException):
         return _json_or_page("forbidden", _("You do not have access to this page."), 403)

@@ -13,6 +13,7 @@ from orders.errors import OrdersError
 from orders.models import Cart
 
 from ..access import access
+from ..common.input_guard import parse_id
 from ..common.responses import saved
 from ..common.visitor import current_cart
 from ..errors import message_for
@@ -23,8 +24,7 @@ SHIP_TO_KEY = "ship_to"
 
 
 def _product_id(form) -> int | None:
-    raw = form.product_id.data or ""
-    return int(raw) if raw.isdigit() else None
+    return parse_id(form.product_id.data)
 
 
 @bp.get("/cart")
