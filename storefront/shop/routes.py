@@ -33,7 +33,7 @@ from core.clock import today_in_vietnam
 from core.db import ping
 
 from ..access import access
-from ..common.listing_args import product_query_from_args
+from ..common.listing_args import MAX_PAGE, int_arg, product_query_from_args
 from ..common.urls import safe_next_path
 from ..i18n import LOCALE_SESSION_KEY, current_locale
 from ..page_cache import cached_catalog_fragment, cached_catalog_value
@@ -123,7 +123,7 @@ def producer_detail(slug: str):
     producer = get_producer_by_slug(slug) or abort(404)
     filters = ProductQuery(
         producer_id=producer.id,
-        page=max(1, request.args.get("page", 1, type=int) or 1),
+        page=int_arg(request.args.get("page"), 1, MAX_PAGE) or 1,
         per_page=current_app.config["PER_PAGE"],
     )
     return _render_listing(
