@@ -77,6 +77,12 @@ def ship_part(
     db.session.flush()
 
 
+def deliver_part(part: OrderPart, *, actor_id: int | None, now: datetime) -> None:
+    """The carrier handed the parcel over (and, for cash on delivery, collected the cash)."""
+    transition_to(part, OrderStatus.DELIVERED, now=now, actor_id=actor_id)
+    db.session.flush()
+
+
 def cancel_part(part: OrderPart, *, reason: str, actor_id: int, now: datetime) -> None:
     """Cancel this producer's part; its reserved stock goes back on the shelf."""
     transition_to(

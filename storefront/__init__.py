@@ -28,6 +28,14 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     _init_login(app)
 
+    from settlement.ledger import configure as configure_settlement
+
+    configure_settlement(
+        fee_basis_points=app.config["PLATFORM_FEE_BASIS_POINTS"],
+        hold_days=app.config["SETTLEMENT_HOLD_DAYS"],
+        payout_minimum_vnd=app.config["PAYOUT_MINIMUM_VND"],
+    )
+
     from .i18n import init_i18n, select_locale
 
     babel.init_app(
@@ -44,6 +52,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from .page_cache import init_page_cache
 
     init_page_cache(app)
+
+    from .request_log import init_request_log
+
+    init_request_log(app)
 
     from .errors import init_errors
 
@@ -105,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
+    from .ops import bp as ops_bp
     from .orders import bp as orders_bp
     from .origin import bp as origin_bp
     from .producer import bp as producer_bp
@@ -122,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(orders_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(ops_bp)
     app.register_blueprint(producer_bp, url_prefix="/producer")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     csrf.exempt(webhooks_bp)  # authenticated by the Stripe signature instead

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = ("core", "accounts", "catalog", "orders", "search")
+DOMAIN = ("core", "accounts", "catalog", "orders", "search", "settlement")
 # Who may import whom (besides third-party packages and itself).
 ALLOWED = {
     "core": set(),
@@ -21,6 +21,7 @@ ALLOWED = {
     "catalog": {"core", "accounts"},
     "orders": {"core", "accounts", "catalog"},
     "search": {"core", "catalog"},
+    "settlement": {"core", "accounts", "catalog", "orders"},
 }
 FLASK_REQUEST_STATE = {"request", "session", "g", "current_app", "url_for", "current_user"}
 # Web modules the domain must not touch: HTTP is the web layer's business.
