@@ -41,7 +41,13 @@ from .analysis import fold, syllables
 from .autocomplete import Suggestion
 from .indexer import drain_pending, has_pending, live_dir, open_index
 from .postings import PostingScores, UnsupportedQuery, matching_docs, score_query
-from .ranking import build_query, concept_clauses, ranking_model, ranking_nudge
+from .ranking import (
+    build_query,
+    concept_clauses,
+    ranking_model,
+    ranking_nudge,
+    syllable_clauses,
+)
 from .segmentation import Vocabulary, read_words
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
 from .spelling import correct_words, is_english, is_known, spell_like_catalog
@@ -276,7 +282,7 @@ class ProductSearch:
                 if hits:
                     corrected, plan = candidate, corrected_plan
         related: dict[int, float] = {}
-        if len(hits) < RELATED_BELOW and len(plan) > 1:
+        if len(hits) < RELATED_BELOW and sum(len(concept.words) for concept in plan) > 1:
             related = self._related(state, plan, snapshot, exclude=hits)
         return _Hits(hits, related, corrected)
 
@@ -305,11 +311,19 @@ class ProductSearch:
         pairs = concept_clauses(plan, reader=reader, stories=False)
         total = sum(concept.weight for concept, _ in pairs)
         coverage: dict[int, float] = {}
+        within = for_sale.docs
         for concept, clause in pairs:
-            if clause is NullQuery:
-                continue
             weight = concept.weight
-            for docnum in matching_docs(clause, state.postings) & for_sale.docs:
+            whole = (
+                matching_docs(clause, state.postings) & within if clause is not NullQuery else set()
+            )
+            if len(concept.words) > 1:
+                # Part of a phrase counts for its part ("mắm" of "nước mắm").
+                share = weight / len(concept.words)
+                for part in syllable_clauses(concept, reader=reader, stories=False):
+                    for docnum in matching_docs(part, state.postings) & within - whole:
+                        coverage[docnum] = coverage.get(docnum, 0.0) + share
+            for docnum in whole:
                 coverage[docnum] = coverage.get(docnum, 0.0) + weight
         pid_of = for_sale.pid_of
         # Below full matches, only products matching most of the query; with none, the best

@@ -211,20 +211,23 @@ def _as_concepts(words: Sequence[str] | Sequence[Concept]) -> list[Concept]:
     return content or concepts
 
 
-def _sequence_clause(words: Sequence[str], term: _Terms, stories: bool) -> Query:
-    """Every syllable of one way of saying a concept (AND), plus its adjacency bonus."""
+def _sequence_clause(
+    words: Sequence[str], term: _Terms, stories: bool, *, bonus_inside: bool = True
+) -> Query:
+    """Every syllable of one way of saying a concept (AND), plus its adjacency bonus (the typed
+    words earn theirs in the query's own bonus clause)."""
     clauses = [_token_clause(word, term, stories=stories) for word in words]
     if any(clause is NullQuery for clause in clauses):
         return NullQuery
     core = clauses[0] if len(clauses) == 1 else AndQuery(clauses)
-    bonus = _bonus_clauses(list(words), term) if len(words) > 1 else []
+    bonus = _bonus_clauses(list(words), term) if len(words) > 1 and bonus_inside else []
     return AndMaybe(core, Or(bonus)) if bonus else core
 
 
 def concept_clause(concept: Concept, term: _Terms, *, stories: bool = True) -> Query:
     """One concept: its typed syllables, or any of its alternatives (the best one scores)."""
-    ways = [
-        _sequence_clause(words, term, stories) for words in (concept.words, *concept.alternatives)
+    ways = [_sequence_clause(concept.words, term, stories, bonus_inside=False)] + [
+        _sequence_clause(words, term, stories) for words in concept.alternatives
     ]
     ways = [way for way in ways if way is not NullQuery]
     if not ways:
@@ -245,6 +248,13 @@ def concept_clauses(
         else:
             out.append((concept, concept_clause(concept, term, stories=stories)))
     return out
+
+
+def syllable_clauses(concept: Concept, *, reader=None, stories: bool = True) -> list[Query]:
+    """One clause per typed syllable of a concept (for partial credit in the related tier)."""
+    term = _Terms(reader)
+    clauses = [_token_clause(word, term, stories=stories) for word in concept.words]
+    return [clause for clause in clauses if clause is not NullQuery]
 
 
 def build_query(
