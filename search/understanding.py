@@ -17,6 +17,7 @@ from functools import cache
 
 from .analysis import english_stems, fold, has_marks, syllables, tone_key
 from .lexicon import kind_lexicon, variant_groups
+from .places import is_place
 
 KIND = "kind"
 PLACE = "place"
@@ -101,7 +102,8 @@ def _entries(words: list[str]) -> list[_Entry]:
     found = table.get(folded, [])
     if not found and all(word.isascii() for word in words):
         stems = tuple(stem for word in words for stem in english_stems(word))
-        found = table.get(stems, [])
+        if len(stems) == len(words):  # a stop word ("can") has no stem: no stem lookup
+            found = table.get(stems, [])
     if any(has_marks(word) for word in words):
         keys = tuple(tone_key(word) for word in words)
         found = [(k, entry) for k, entry in found if k == keys]
@@ -129,6 +131,12 @@ def _senses(entries: list[_Entry]) -> int:
             forms |= cluster
         clusters.append(forms)
     return len(clusters)
+
+
+def in_word_tables(word: str) -> bool:
+    """Whether a single word is a term of the word tables (`lychee`, `socola`): such a word is
+    never re-read as Telex or cut into syllables."""
+    return bool(_entries([word]))
 
 
 def _concept(words: list[str], entries: list[_Entry]) -> Concept:
@@ -166,9 +174,15 @@ def understand(
     position = 0
     while position < len(words):
         for length in range(min(_MAX_TERM_SYLLABLES, len(words) - position), 0, -1):
-            entries = _entries(words[position : position + length])
+            span = words[position : position + length]
+            entries = _entries(span)
             if entries:
-                concepts.append(_concept(words[position : position + length], entries))
+                concepts.append(_concept(span, entries))
+                position += length
+                break
+            if is_place(span):
+                # A place is a phrase, matched in place fields (or as a phrase in a name).
+                concepts.append(Concept(tuple(span), PLACE))
                 position += length
                 break
         else:
@@ -182,3 +196,9 @@ def understand(
         elif known is None or known(words[0]):
             concepts[0] = replace(concepts[0], role=KIND)
     return concepts
+
+
+def warm_up() -> None:
+    """Load the word tables and place names (once per process)."""
+    _table()
+    is_place(("ha", "noi"))
