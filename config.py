@@ -90,6 +90,11 @@ class Config:
     # Largest registry CSV an admin may upload on the import page.
     IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
     LOW_STOCK_THRESHOLD = env_int("LOW_STOCK_THRESHOLD", 5)
+    # Kiosks at display points: idle time before the attract screen (a point may override it),
+    # how long an unpaid pickup holds shelf stock, and the shelf count reported as low.
+    KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
+    KIOSK_PICKUP_MINUTES = env_int("KIOSK_PICKUP_MINUTES", 30)
+    KIOSK_LOW_SHELF = env_int("KIOSK_LOW_SHELF", 3)
     # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
     REDIS_URL = env_str("REDIS_URL")
     RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 300)
@@ -98,6 +103,11 @@ class Config:
     LOAD_DEMO_CATALOG = env_bool("LOAD_DEMO_CATALOG", True)
     # Rendered catalog fragments kept per worker process (0 turns the cache off).
     FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 512)
+    # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
+    # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
+    PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
+    SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
+    PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
     # Logs: "json" (one object per line, with the request id), "text", or empty to leave
     # logging as the server set it up (docs/deploy.md).
     LOG_FORMAT = env_str("LOG_FORMAT")
@@ -106,11 +116,6 @@ class Config:
     SEARCH_FOLLOW_SECONDS = env_float("SEARCH_FOLLOW_SECONDS", 1.0)
     # /readyz answers 503 when the index is further behind the database than this.
     READYZ_MAX_INDEX_LAG_SECONDS = env_int("READYZ_MAX_INDEX_LAG_SECONDS", 60)
-    # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
-    # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
-    PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
-    SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
-    PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
 
 
 class DevelopmentConfig(Config):
