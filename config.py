@@ -57,6 +57,8 @@ class Config:
     # Empty means "SQLite file in the instance folder" (resolved by the app factory).
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # PostgreSQL: seconds to wait for a connection before the page answers 503.
+    DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
     # Connections kept per worker process (PostgreSQL). A sync gunicorn worker answers one
     # request at a time; its background threads (for-sale snapshot, scan-count flush, search
     # rebuild) need at most a few more, briefly. Workers × (size + overflow) must stay under
@@ -106,6 +108,10 @@ class Config:
     KIOSK_LOW_SHELF = env_int("KIOSK_LOW_SHELF", 3)
     # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
     REDIS_URL = env_str("REDIS_URL")
+    # Every key this app writes to Redis starts with it (several apps may share one Redis).
+    REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "ocop:")
+    # Connect and read timeout: Redis down or slow costs a sign-in at most this, once.
+    REDIS_TIMEOUT_MS = env_int("REDIS_TIMEOUT_MS", 50)
     RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 300)
     LOGIN_ATTEMPTS_PER_WINDOW = env_int("LOGIN_ATTEMPTS_PER_WINDOW", 10)
     PASSWORD_RESETS_PER_WINDOW = env_int("PASSWORD_RESETS_PER_WINDOW", 5)

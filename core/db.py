@@ -17,6 +17,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest value an Integer column (every id, stock, weight) holds on PostgreSQL. A number from
+# a URL or a form above it is refused before it reaches the database ("integer out of range").
+MAX_INT = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

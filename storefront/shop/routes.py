@@ -29,7 +29,7 @@ from core.db import ping
 from search.snapshot import browse
 
 from ..access import access
-from ..common.listing_args import product_query_from_args
+from ..common.listing_args import MAX_PAGE, int_arg, product_query_from_args
 from ..common.search_service import product_search
 from ..common.urls import safe_next_path
 from ..i18n import LOCALE_SESSION_KEY, current_locale
@@ -80,9 +80,12 @@ def home():
 def _render_listing(template: str, filters: ProductQuery, cache_name: str, **context):
     def render() -> str:
         today = today_in_vietnam()
+        page = _listing_page(filters, today)
+        if page.page > 1 and not page.items:
+            abort(404)  # past the last page: not found, never "116 products" and "no products"
         return render_template(
             "shop/_listing_main.html",
-            page=_listing_page(filters, today),
+            page=page,
             filters=filters,
             province_counts=product_search().snapshot(today).counts("province"),
             provinces=all_provinces(),
@@ -134,7 +137,7 @@ def producer_detail(slug: str):
     producer = get_producer_by_slug(slug) or abort(404)
     filters = ProductQuery(
         producer_id=producer.id,
-        page=max(1, request.args.get("page", 1, type=int) or 1),
+        page=int_arg(request.args.get("page"), 1, MAX_PAGE) or 1,
         per_page=current_app.config["PER_PAGE"],
     )
     return _render_listing(

@@ -147,6 +147,9 @@ def test_language_switch_links_on_every_screen_and_counts(client, shelf):
 
 def test_screens_have_nothing_inline_and_no_way_out(client, shelf):
     point, five, *_ = shelf
+    five.story_en = "Made in [our village](https://example.com/village) since 1950."
+    db.session.commit()
+    assert "our village" in _text(client.get(f"/kiosk/HN1/en/p/{five.slug}"))
     client.post("/kiosk/HN1/en/basket/add", data={"product_id": five.id})
     for screen in ("attract", "", "browse", "search?q=x", f"p/{five.slug}", "basket", "offline"):
         body = _text(client.get(f"/kiosk/HN1/en/{screen}"))
