@@ -57,6 +57,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_request_log(app)
 
+    from .security_headers import init_security_headers
+
+    init_security_headers(app)
+
     from .errors import init_errors
 
     init_errors(app)
@@ -69,6 +73,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from .common.search_service import init_search
 
     init_search(app)
+
+    from .common.index_follower import init_index_follower
+
+    init_index_follower(app)
 
     from .cli import register_cli
 
