@@ -157,35 +157,25 @@ def test_idle_reset_leaves_nothing_of_the_last_visitor(live_server, browser, kio
         context.close()
 
 
-SCREENS = (
-    "attract",
-    "",
-    "browse?group=thuc_pham",
-    "search?q=mam",
-    "p/{slug}",
-    "basket",
-    "pickup",
-    "offline",
-)
+BEFORE_ORDER = ("attract", "", "browse?group=thuc_pham", "search?q=mam", "p/{slug}", "basket")
+AFTER_ORDER = ("pickup", "offline")
 
 
 def test_language_switch_axe_and_targets_on_every_screen(live_server, browser, kiosk_world):
     point, products = kiosk_world
     context, page = _touch_page(browser, LANDSCAPE, bypass_csp=True)  # to inject axe-core
     problems: list[str] = []
-    try:
-        page.goto(f"{live_server}/kiosk/HN1/en/p/{products[0].slug}")
-        _tap(page, ".k-add button", "/en/basket$")
-        _tap(page, ".k-order button", "/en/pickup$")
-        for screen in SCREENS:
+
+    def check_screens(screens: tuple[str, ...]) -> None:
+        for screen in screens:
             path = screen.format(slug=products[0].slug)
             page.goto(f"{live_server}/kiosk/HN1/vi/{path}")
             page.wait_for_load_state("load")
             name = path.split("?")[0].split("/")[0] or "home"
-            problems += [f"{name}: {line}" for line in serious_violations(page)]
-            problems += [
+            problems.extend(f"{name}: {line}" for line in serious_violations(page))
+            problems.extend(
                 f"{name}: small target {t}" for t in page.evaluate(SMALL_TARGETS, MIN_TARGET)
-            ]
+            )
             save_screenshot(page, f"kiosk-landscape-{name}")
             for lang in ("zh_Hans", "en"):
                 page.locator(f'.k-lang[data-lang="{lang}"]').first.tap()
@@ -193,6 +183,14 @@ def test_language_switch_axe_and_targets_on_every_screen(live_server, browser, k
                     f"() => document.documentElement.lang === '{HTML_LANG[lang]}'"
                 )
                 assert f"/kiosk/HN1/{lang}/{path.split('?')[0]}" in page.url
+
+    try:
+        page.goto(f"{live_server}/kiosk/HN1/en/p/{products[0].slug}")
+        _tap(page, ".k-add button", "/en/basket$")
+        check_screens(BEFORE_ORDER)  # the basket with a line in it
+        assert page.locator(".k-line").count() == 1
+        _tap(page, ".k-order button", "/en/pickup$")
+        check_screens(AFTER_ORDER)
         page.set_viewport_size(PORTRAIT)
         for screen in ("attract", "", "p/{slug}", "search?q=mam"):
             path = screen.format(slug=products[0].slug)
