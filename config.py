@@ -57,6 +57,15 @@ class Config:
     # Empty means "SQLite file in the instance folder" (resolved by the app factory).
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # PostgreSQL: seconds to wait for a connection before the page answers 503.
+    DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    # Connections kept per worker process (PostgreSQL). A sync gunicorn worker answers one
+    # request at a time; its background threads (for-sale snapshot, scan-count flush, search
+    # rebuild) need at most a few more, briefly. Workers × (size + overflow) must stay under
+    # the server's max_connections (docs/performance.md).
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 2)
+    DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 4)
+    DB_POOL_RECYCLE_SECONDS = env_int("DB_POOL_RECYCLE_SECONDS", 1800)
     SEARCH_INDEX_DIR = env_str("SEARCH_INDEX_DIR")  # empty → <instance>/search-index
     MEDIA_ROOT = env_str("MEDIA_ROOT")  # empty → <instance>/media
     PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -99,6 +108,10 @@ class Config:
     KIOSK_LOW_SHELF = env_int("KIOSK_LOW_SHELF", 3)
     # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
     REDIS_URL = env_str("REDIS_URL")
+    # Every key this app writes to Redis starts with it (several apps may share one Redis).
+    REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "ocop:")
+    # Connect and read timeout: Redis down or slow costs a sign-in at most this, once.
+    REDIS_TIMEOUT_MS = env_int("REDIS_TIMEOUT_MS", 50)
     RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 300)
     LOGIN_ATTEMPTS_PER_WINDOW = env_int("LOGIN_ATTEMPTS_PER_WINDOW", 10)
     PASSWORD_RESETS_PER_WINDOW = env_int("PASSWORD_RESETS_PER_WINDOW", 5)
@@ -113,6 +126,9 @@ class Config:
     SEARCH_FOLLOW_SECONDS = env_float("SEARCH_FOLLOW_SECONDS", 1.0)
     # /readyz answers 503 when the index is further behind the database than this.
     READYZ_MAX_INDEX_LAG_SECONDS = env_int("READYZ_MAX_INDEX_LAG_SECONDS", 60)
+    # Seconds a browser or CDN may reuse an anonymous catalog page without asking (0: store it
+    # but revalidate every time, answered 304 while the catalog is unchanged; never stale).
+    HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)
     # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
     # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
     PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)

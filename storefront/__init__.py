@@ -57,9 +57,17 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_request_log(app)
 
+    from .common.input_guard import init_input_guard
+
+    init_input_guard(app)
+
     from .security_headers import init_security_headers
 
     init_security_headers(app)
+    # After the request id is assigned: a 304 answered before the view still carries it.
+    from .http_cache import init_http_cache
+
+    init_http_cache(app)
 
     from .errors import init_errors
 
@@ -102,9 +110,23 @@ def _resolve_paths(app: Flask) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("postgresql"):
+        # An unreachable server answers 503 within seconds instead of hanging every worker.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", app.config.get("DATABASE_CONNECT_TIMEOUT", 5))
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     if uri.startswith("sqlite"):
         # SQLite: wait for a writer instead of failing with "database is locked".
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    else:
+        # A server database: a pool sized for the worker model (config.py, DB_POOL_*).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "pool_size": app.config["DB_POOL_SIZE"],
+            "max_overflow": app.config["DB_MAX_OVERFLOW"],
+            "pool_recycle": app.config["DB_POOL_RECYCLE_SECONDS"],
+        }
 
 
 def _init_login(app: Flask) -> None:
