@@ -5,10 +5,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SubmitField
+from wtforms import BooleanField, IntegerField, SubmitField
+from wtforms.validators import InputRequired, NumberRange
 
 
 class ImportForm(FlaskForm):
     csv_file = FileField(_l("Registry CSV file (UTF-8)"), validators=[FileRequired()])
     dry_run = BooleanField(_l("Check only, do not save"))
     submit = SubmitField(_l("Import"))
+
+
+class RefundForm(FlaskForm):
+    """Money given back to the buyer by hand for one order part (whole dong)."""
+
+    amount_vnd = IntegerField(_l("Amount (VND)"), validators=[InputRequired(), NumberRange(min=1)])
+    submit = SubmitField(_l("Record the refund"))
