@@ -17,6 +17,7 @@ class Role(StrEnum):
     BUYER = "buyer"
     PRODUCER = "producer"  # member of one producer
     ADMIN = "admin"  # OCOP program staff
+    KIOSK_STAFF = "kiosk_staff"  # works the counter of one or more display points
 
 
 class User(db.Model):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +33,7 @@ from .errors import (
     OutOfStock,
     PaymentMethodUnavailable,
 )
+from .kiosk.shelf import attach_pickup, reserve_shelf_stock
 from .lifecycle import record_stock_change
 from .models import Cart, CartLine, Order, OrderCounter, OrderLine, OrderPart, Payment
 from .notifications import enqueue_order_email
@@ -60,6 +61,15 @@ class CheckoutDetails:
     email: str = ""
     note: str = ""
     locale: str = "vi"
+
+
+@dataclass(frozen=True)
+class ShelfPickup:
+    """A kiosk order: stock from this display point's shelf (never the online stock), no address,
+    no shipping, collected and paid at the point's counter within `hold`."""
+
+    point_id: int
+    hold: timedelta
 
 
 def find_order_by_number(number: str) -> Order | None:
@@ -96,6 +106,7 @@ def place_order(
     now: datetime,
     providers: dict[PaymentMethod, PaymentProvider],
     user_id: int | None = None,
+    pickup: ShelfPickup | None = None,
 ) -> Order:
     """Turn the cart into an order, or return the order already placed with `checkout_token`.
 
@@ -107,7 +118,7 @@ def place_order(
     if existing is not None:
         return existing
     try:
-        order = _build_order(cart, details, checkout_token, now, providers, user_id)
+        order = _build_order(cart, details, checkout_token, now, providers, user_id, pickup)
         db.session.commit()
         return order
     except IntegrityError:
@@ -149,11 +160,15 @@ def _build_order(
     now: datetime,
     providers: dict[PaymentMethod, PaymentProvider],
     user_id: int | None,
+    pickup: ShelfPickup | None = None,
 ) -> Order:
     provider = providers.get(details.payment_method)
     if provider is None:
         raise PaymentMethodUnavailable(method=str(details.payment_method))
-    phone, province_code, commune_name = _validated_address(details)
+    if pickup is None:
+        phone, province_code, commune_name = _validated_address(details)
+    else:  # collected at the counter: nobody's address or phone is asked for
+        phone, province_code, commune_name = "", details.province_code, details.contact_name
     on = today_in_vietnam(now)
 
     quantities = {
@@ -193,13 +208,17 @@ def _build_order(
             raise NotForSale(product_id=product.id, name=product.name)
         part = parts.get(product.producer_id)
         if part is None:
-            zone = shipping_zone(product.producer.province_code, province_code)
+            if pickup is None:
+                zone = shipping_zone(product.producer.province_code, province_code).value
+                fee = shipping_fee_vnd(product.producer.province_code, province_code)
+            else:
+                zone, fee = "pickup", 0
             part = OrderPart(
                 producer_id=product.producer_id,
                 producer_name=product.producer.name,
                 status=provider.initial_status.value,
-                shipping_zone=zone.value,
-                shipping_fee_vnd=shipping_fee_vnd(product.producer.province_code, province_code),
+                shipping_zone=zone,
+                shipping_fee_vnd=fee,
                 subtotal_vnd=0,
                 status_changed_at=now,
             )
@@ -231,7 +250,12 @@ def _build_order(
     if provider.reservation_ttl is not None:
         order.reservation_expires_at = now + provider.reservation_ttl
 
-    _reserve_stock(quantities, {p.id: p.name for p in products})
+    names = {p.id: p.name for p in products}
+    if pickup is None:
+        _reserve_stock(quantities, names)
+    else:
+        reserve_shelf_stock(pickup.point_id, quantities, names)
+        order.reservation_expires_at = now + pickup.hold
     order.number = _next_order_number(now)
     order.payments.append(
         Payment(
@@ -243,11 +267,14 @@ def _build_order(
     )
     db.session.add(order)
     db.session.flush()
+    if pickup is not None:
+        attach_pickup(order, pickup.point_id, now=now)
     for part in order.parts:
         for line in part.lines:
-            record_stock_change(
-                line.product_id, -line.quantity, part_id=part.id, actor_id=user_id, now=now
-            )
+            if pickup is None:
+                record_stock_change(
+                    line.product_id, -line.quantity, part_id=part.id, actor_id=user_id, now=now
+                )
     enqueue_order_email(order, OrderEmailKind.ORDER_PLACED)
     db.session.execute(CartLine.__table__.delete().where(CartLine.cart_id == cart.id))
     db.session.flush()

@@ -26,6 +26,7 @@ from .enums import (
 )
 from .errors import InvalidTransition, OrdersError
 from .events import PartStatusChanged, publish
+from .kiosk.shelf import return_shelf_stock, shelf_point_of
 from .models import Order, OrderPart
 from .notifications import enqueue_order_email
 
@@ -70,7 +71,8 @@ def transition_to(
 
 
 def release_part_stock(part: OrderPart, *, now: datetime) -> bool:
-    """Put a part's reserved units back on the shelf, at most once (guarded UPDATE)."""
+    """Put a part's reserved units back on the shelf, at most once (guarded UPDATE): the online
+    stock, or the display point's shelf the kiosk order took them from."""
     claimed = db.session.execute(
         update(OrderPart)
         .where(OrderPart.id == part.id, OrderPart.stock_released_at.is_(None))
@@ -79,7 +81,11 @@ def release_part_stock(part: OrderPart, *, now: datetime) -> bool:
     )
     if claimed.rowcount != 1:
         return False
+    point_id = shelf_point_of(part.order_id)
     for line in sorted(part.lines, key=lambda line: line.product_id):
+        if point_id is not None:
+            return_shelf_stock(point_id, line.product_id, line.quantity, now=now)
+            continue
         db.session.execute(
             update(Product)
             .where(Product.id == line.product_id)

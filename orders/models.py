@@ -208,3 +208,7 @@ class StripeEvent(db.Model):
     event_type: Mapped[str] = mapped_column(sa.String(80))
     outcome: Mapped[str] = mapped_column(sa.String(80))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An event about a payment we do not know yet (a refund before its payment) is kept, body and
+    # all, under the Stripe id it waits for (pi_…), and applied when that payment appears.
+    waiting_for: Mapped[str | None] = mapped_column(sa.String(255), index=True, nullable=True)
+    payload: Mapped[str | None] = mapped_column(sa.Text, nullable=True)

@@ -1,15 +1,20 @@
-"""POST /webhooks/stripe: verify the signature on the raw body, then apply the event once."""
+"""POST /webhooks/stripe: verify the signature on the raw body, check the event's shape, then
+apply it once (400 for a bad signature or a malformed body, so Stripe shows the failure)."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 import stripe
 from flask import abort, current_app, jsonify, request
 
 from core import clock
-from orders.payments.stripe_gateway import apply_stripe_event, verify_webhook
+from orders.payments.stripe_gateway import (
+    MalformedEvent,
+    apply_stripe_event,
+    parse_event,
+    verify_webhook,
+)
 
 from ..access import access
 from . import bp
@@ -29,6 +34,10 @@ def stripe_webhook():
     except (ValueError, stripe.SignatureVerificationError) as error:
         log.warning("stripe webhook refused: %s", error)
         return jsonify(error="invalid_signature"), 400
-    event = json.loads(payload)
+    try:
+        event = parse_event(payload)
+    except MalformedEvent as error:
+        log.warning("stripe webhook malformed: %s", error)
+        return jsonify(error="malformed_event"), 400
     outcome = apply_stripe_event(event, now=clock.utcnow())
     return jsonify(received=True, outcome=outcome), 200
