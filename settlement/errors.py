@@ -35,3 +35,7 @@ class BankAccountNotFound(SettlementError):
 
 class OrderPartMissing(SettlementError):
     code = "order_part_not_found"
+
+
+class NotInvoiceable(SettlementError):
+    code = "not_invoiceable"

@@ -6,22 +6,29 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 
-from flask import abort, flash, render_template, request
+from flask import Response, abort, current_app, flash, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalog.producers import get_producer
 from core import clock
+from orders.fulfilment import get_part_for_producer
 from settlement.bank_accounts import (
     approved_bank_account,
     pending_bank_account,
     request_bank_account,
     vietqr_banks,
 )
+from settlement.einvoice import einvoice_csv, einvoice_json, invoice_for_part, invoices_of_month
 from settlement.errors import SettlementError
 from settlement.ledger import producer_figures
-from settlement.statements import monthly_statement, months_with_entries, statement_lines
+from settlement.statements import (
+    month_bounds,
+    monthly_statement,
+    months_with_entries,
+    statement_lines,
+)
 
 from ..access import access, current_producer_id
 from ..common.responses import saved
@@ -118,3 +125,36 @@ def bank_account():
         pending_account=pending_bank_account(producer_id),
         **SETTLEMENT_HELPERS,
     )
+
+
+# --- e-invoice data -----------------------------------------------------------------------------
+
+
+def _download(body: bytes | str, mimetype: str, name: str) -> Response:
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@bp.get("/orders/<int:part_id>/einvoice.<any(csv, json):fmt>")
+@access("producer")
+def einvoice(part_id: int, fmt: str):
+    """One part's e-invoice data for the producer's e-invoice provider (CSV or JSON)."""
+    part = get_part_for_producer(current_producer_id(), part_id)
+    invoice = invoice_for_part(part, vat_rate=current_app.config["EINVOICE_VAT_RATE"])
+    name = f"einvoice-{invoice.reference}.{fmt}"
+    if fmt == "json":
+        return _download(einvoice_json(invoice), "application/json", name)
+    return _download(einvoice_csv([invoice]), "text/csv", name)
+
+
+@bp.get("/ledger/einvoices/<int:year>/<int:month>.csv")
+@access("producer")
+def einvoices_month(year: int, month: int):
+    """Every part sold in the month, one row per invoice line (CSV, UTF-8 with BOM)."""
+    _month_or_404(year, month)
+    start, end = month_bounds(year, month)
+    invoices = invoices_of_month(
+        current_producer_id(), start, end, vat_rate=current_app.config["EINVOICE_VAT_RATE"]
+    )
+    return _download(einvoice_csv(invoices), "text/csv", f"einvoices-{year}-{month:02d}.csv")

@@ -132,6 +132,15 @@ PRODUCER_CASES = [
         200,
         member_b=200,
     ),
+    Case("producer.einvoice", "GET", "/producer/orders/{part_a}/einvoice.json", 200),
+    Case("producer.einvoice", "GET", "/producer/orders/{part_a}/einvoice.csv", 200),
+    Case(
+        "producer.einvoices_month",
+        "GET",
+        "/producer/ledger/einvoices/2026/11.csv",
+        200,
+        member_b=200,
+    ),
     Case("producer.bank_account", "GET", "/producer/bank-account", 200, ("owner_a",), member_b=200),
     Case(
         "producer.bank_account",
@@ -367,6 +376,10 @@ def _prepare_for_allowed_action(case: Case, role: str, world) -> None:
         part.status = "confirmed"
     elif case.endpoint == "producer.order_deliver":
         part.status = "shipped"
+    elif case.endpoint == "producer.einvoice":
+        from settlement.ledger import record_sale
+
+        record_sale(part, now=part.status_changed_at)  # the money came in: invoiceable
     elif case.endpoint == "admin.certificate_revoke":
         world["certificate_a"].status = "verified"
     db.session.commit()
