@@ -17,7 +17,7 @@ class ImportForm(TranslatedForm):
     submit = SubmitField(_l("Import"))
 
 
-class RefundForm(FlaskForm):
+class RefundForm(TranslatedForm):
     """Money given back to the buyer by hand for one order part (whole dong)."""
 
     amount_vnd = IntegerField(_l("Amount (VND)"), validators=[InputRequired(), NumberRange(min=1)])

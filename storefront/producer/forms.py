@@ -116,7 +116,7 @@ class ShipForm(TranslatedForm):
     submit = SubmitField(_l("Mark shipped"))
 
 
-class BankAccountForm(FlaskForm):
+class BankAccountForm(TranslatedForm):
     """The producer's payout account: a bank from the VietQR list, number, holder's name."""
 
     bank_bin = SelectField(_l("Bank"), validators=[DataRequired()])
