@@ -123,3 +123,17 @@ class ShipForm(TranslatedForm):
     carrier = StringField(_l("Carrier"), validators=[DataRequired(), Length(max=80)])
     tracking_code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=80)])
     submit = SubmitField(_l("Mark shipped"))
+
+
+class BankAccountForm(TranslatedForm):
+    """The producer's payout account: a bank from the VietQR list, number, holder's name."""
+
+    bank_bin = SelectField(_l("Bank"), validators=[DataRequired()])
+    account_no = StringField(
+        _l("Account number"),
+        validators=[DataRequired(), Length(min=4, max=32), Regexp(r"^[0-9A-Za-z ]+$")],
+    )
+    account_name = StringField(
+        _l("Account holder's name"), validators=[DataRequired(), Length(min=2, max=120)]
+    )
+    submit = SubmitField(_l("Send for approval"))
