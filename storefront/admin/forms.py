@@ -11,4 +11,5 @@ from wtforms import BooleanField, SubmitField
 class ImportForm(FlaskForm):
     csv_file = FileField(_l("Registry CSV file (UTF-8)"), validators=[FileRequired()])
     dry_run = BooleanField(_l("Check only, do not save"))
+    skip_bad = BooleanField(_l("Import the valid rows and skip the rows with problems"))
     submit = SubmitField(_l("Import"))
