@@ -57,6 +57,13 @@ class Config:
     # Empty means "SQLite file in the instance folder" (resolved by the app factory).
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # Connections kept per worker process (PostgreSQL). A sync gunicorn worker answers one
+    # request at a time; its background threads (for-sale snapshot, scan-count flush, search
+    # rebuild) need at most a few more, briefly. Workers × (size + overflow) must stay under
+    # the server's max_connections (docs/performance.md).
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 2)
+    DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 4)
+    DB_POOL_RECYCLE_SECONDS = env_int("DB_POOL_RECYCLE_SECONDS", 1800)
     SEARCH_INDEX_DIR = env_str("SEARCH_INDEX_DIR")  # empty → <instance>/search-index
     MEDIA_ROOT = env_str("MEDIA_ROOT")  # empty → <instance>/media
     PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -68,6 +75,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    # "https" behind TLS: absolute URLs use it and every response carries HSTS.
+    PREFERRED_URL_SCHEME = env_str("PREFERRED_URL_SCHEME", "http")
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long checkout must not lose the form
     STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
@@ -103,11 +112,6 @@ class Config:
     LOAD_DEMO_CATALOG = env_bool("LOAD_DEMO_CATALOG", True)
     # Rendered catalog fragments kept per worker process (0 turns the cache off).
     FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 512)
-    # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
-    # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
-    PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
-    SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
-    PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
     # Logs: "json" (one object per line, with the request id), "text", or empty to leave
     # logging as the server set it up (docs/deploy.md).
     LOG_FORMAT = env_str("LOG_FORMAT")
@@ -122,6 +126,14 @@ class Config:
     # Proxies in front of the app that set X-Forwarded-For/-Proto (nginx: 1; a load balancer
     # before nginx: 2). 0 trusts none: the client address is the socket's.
     TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+    # Seconds a browser or CDN may reuse an anonymous catalog page without asking (0: store it
+    # but revalidate every time, answered 304 while the catalog is unchanged; never stale).
+    HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)
+    # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
+    # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
+    PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
+    SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
+    PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
 
 
 class DevelopmentConfig(Config):

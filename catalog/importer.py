@@ -1,28 +1,40 @@
 """Catalog import from the documented CSV format (docs/import-format.md): the one import service
 behind `flask catalog import` and the admin's registry import page.
 
-Each row is validated in full before anything is written, and written inside its own savepoint,
-so a bad row is reported with its line number and never half-imported while the good rows go in.
-Rows are upserted by SKU: importing the same file twice changes nothing the second time. Every
-import that saves anything leaves one audit entry, in the same transaction as the rows.
+The file is read as a stream (`catalog/csv_reader.py`: encoding found, fields held to a size
+limit, each record with the line it starts on). Each row is validated in full — lengths against
+the columns they go to, so SQLite and PostgreSQL answer alike — before anything is written, and
+written inside its own savepoint. A file imports whole or not at all; with `skip_bad` the good
+rows go in and the bad ones are reported. Every problem is a code with parameters, the line the
+record starts on and the column. Rows are upserted by SKU: importing the same file twice changes
+nothing the second time. Every import that saves anything leaves one audit entry, in the same
+transaction as the rows.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 
 from accounts.audit import record_audit
-from core.db import db
+from core.db import db, refresh_planner_statistics
 from core.text import clean_text, slugify
 
 from .admin_units import resolve_province
+from .csv_reader import (
+    ENCODING_NAMES,
+    MAX_FIELD_CHARS,
+    BadEncoding,
+    Record,
+    UnknownEncoding,
+    open_text,
+    read_records,
+)
 from .enums import CertificateStatus, IssuerLevel, ProducerKind, parse_product_group
 from .for_sale import MAX_STARS, MIN_STARS, is_ocop_rating
 from .models import Certificate, Producer, Product
@@ -67,31 +79,62 @@ CERTIFICATE_FIELDS = (
     "expires_on",
 )
 MAX_SKU_LENGTH = 64
+# The tables an import writes (the audit log aside), analyzed after a bulk import.
+IMPORTED_TABLES = (Producer.__tablename__, Product.__tablename__, Certificate.__tablename__)
 MAX_AUDITED_PRODUCT_IDS = 1000  # an audit entry names at most this many changed products
+# Texts longer than the columns they are stored in are refused before the database sees them
+# (PostgreSQL would raise, SQLite would store them whole).
+MAX_LENGTHS = {
+    "name": Product.__table__.c["name"].type.length,
+    "name_en": Product.__table__.c["name_en"].type.length,
+    "unit": Product.__table__.c["unit"].type.length,
+    "certificate_no": Certificate.__table__.c["certificate_no"].type.length,
+    "decision_no": Certificate.__table__.c["decision_no"].type.length,
+    "issued_by": Certificate.__table__.c["issued_by"].type.length,
+    "producer": Producer.__table__.c["name"].type.length,
+    "province": Producer.__table__.c["province_name_given"].type.length,
+    "commune": Producer.__table__.c["commune"].type.length,
+}
+# Line breaks and tabs are text in a story; anywhere else, as every other control character
+# (NUL included: PostgreSQL refuses it), they are refused.
+MULTILINE = {"story", "story_en"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
 class RowError:
-    """A row (or the header, line 1) that was not imported: a stable code and its parameters,
-    turned into a sentence by the web layer or the command line."""
+    """A row (or the header, line 1; or the file) that was not imported: the line its record
+    starts on, the column at fault (when one is), a stable code and its parameters — turned into
+    a sentence by the web layer or the command line."""
 
     line: int
     sku: str
     code: str
     params: dict[str, Any] = field(default_factory=dict)
+    column: str = ""
 
 
 @dataclass
 class ImportReport:
+    """What an import did. `created`/`updated`/`unchanged` count the valid rows; `saved` says
+    whether they were written (a file with problems imports nothing unless `skip_bad`)."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     changed_product_ids: list[int] = field(default_factory=list)
+    encoding: str = ""
+    saved: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def valid_rows(self) -> int:
+        return self.created + self.updated + self.unchanged
 
 
 @dataclass(frozen=True)
@@ -121,12 +164,28 @@ class ParsedRow:
 
 
 class RowInvalid(ValueError):
-    """Why a row cannot be imported: a code (see RowError) and its parameters."""
+    """Why a row cannot be imported: a code (see RowError), the column at fault and the
+    code's parameters."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, *, column: str = "", **params: Any) -> None:
         super().__init__(code)
         self.code = code
+        self.column = column
         self.params = params
+
+
+def check_text(values: dict[str, str]) -> None:
+    """Refuse control characters and texts longer than their columns, column by column."""
+    for column in COLUMNS:
+        value = values.get(column, "")
+        control = (_CONTROL if column in MULTILINE else _CONTROL_OR_BREAK).search(value)
+        if control:
+            raise RowInvalid(
+                "control_character", column=column, character=f"U+{ord(control.group()):04X}"
+            )
+        max_length = MAX_LENGTHS.get(column)
+        if max_length is not None and len(value) > max_length:
+            raise RowInvalid("too_long", column=column, length=len(value), max_length=max_length)
 
 
 def _parse_int(value: str, column: str) -> int:
@@ -157,41 +216,50 @@ def issuer_level_for(issued_by: str) -> IssuerLevel:
 def parse_row(raw: dict[str, str]) -> ParsedRow:
     """Validate one CSV row; raise RowInvalid with a precise code and parameters."""
     values = {key: clean_text(raw.get(key)) for key in COLUMNS}
+    check_text(values)
     missing = [key for key in REQUIRED if not values[key]]
     if missing:
-        raise RowInvalid("missing_values", columns=missing)
+        raise RowInvalid("missing_values", column=", ".join(missing), columns=missing)
     group = parse_product_group(values["group"])
     if group is None:
-        raise RowInvalid("unknown_group", value=values["group"])
+        raise RowInvalid("unknown_group", column="group", value=values["group"])
     stars = _parse_int(values["stars"], "stars")
     if not is_ocop_rating(stars):
-        raise RowInvalid("stars_out_of_range", value=stars, min=MIN_STARS, max=MAX_STARS)
+        raise RowInvalid(
+            "stars_out_of_range", column="stars", value=stars, min=MIN_STARS, max=MAX_STARS
+        )
     issued_on = _parse_date(values["issued_on"], "issued_on")
     expires_on = _parse_date(values["expires_on"], "expires_on")
     if expires_on < issued_on:
-        raise RowInvalid("expires_before_issue")
+        raise RowInvalid("expires_before_issue", column="expires_on")
     try:
         status = CertificateStatus(values["certificate_status"].lower())
     except ValueError:
-        raise RowInvalid("unknown_certificate_status", value=values["certificate_status"]) from None
+        raise RowInvalid(
+            "unknown_certificate_status",
+            column="certificate_status",
+            value=values["certificate_status"],
+        ) from None
     try:
         kind = ProducerKind(values["producer_kind"].lower())
     except ValueError:
-        raise RowInvalid("unknown_producer_kind", value=values["producer_kind"]) from None
+        raise RowInvalid(
+            "unknown_producer_kind", column="producer_kind", value=values["producer_kind"]
+        ) from None
     resolved = resolve_province(values["province"])
     if resolved is None:
-        raise RowInvalid("unknown_province", value=values["province"])
+        raise RowInvalid("unknown_province", column="province", value=values["province"])
     price = _parse_int(values["price_vnd"], "price_vnd")
     if price < 0:
-        raise RowInvalid("negative_price", value=price)
+        raise RowInvalid("negative_price", column="price_vnd", value=price)
     if price > MAX_PRICE_VND:
-        raise RowInvalid("price_too_large", value=price)
+        raise RowInvalid("price_too_large", column="price_vnd", value=price)
     stock = _parse_int(values["stock"], "stock")
     if stock < 0:
-        raise RowInvalid("negative_stock", value=stock)
+        raise RowInvalid("negative_stock", column="stock", value=stock)
     sku = values["sku"]
     if len(sku) > MAX_SKU_LENGTH or not sku.replace("-", "").replace("_", "").isalnum():
-        raise RowInvalid("invalid_sku", value=sku, max_length=MAX_SKU_LENGTH)
+        raise RowInvalid("invalid_sku", column="sku", value=sku, max_length=MAX_SKU_LENGTH)
     return ParsedRow(
         sku=values["sku"].upper(),
         name=values["name"],
@@ -294,61 +362,50 @@ def upsert_row(row: ParsedRow) -> tuple[Product, str]:
     return product, "updated" if (changed or cert_changed or producer_changed) else "unchanged"
 
 
-def read_rows(text: str) -> tuple[list[str], Iterable[tuple[int, dict[str, str]]]]:
-    """Parse CSV text; yield (line number, row dict). Line numbers count the header as line 1."""
-    text = text.removeprefix("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-
-    def rows() -> Iterable[tuple[int, dict[str, str]]]:
-        for row in reader:
-            yield reader.line_num, row
-
-    return header, rows()
-
-
 def import_catalog(
-    text: str,
+    source: str | bytes | BinaryIO,
     *,
     actor_id: int | None,
     now: datetime,
     dry_run: bool = False,
+    skip_bad: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import CSV text for `actor_id` (None: the command line). Owns its transaction: commits at
-    the end with an audit entry summarising the import (rolls back on dry run)."""
+    """Import a CSV file (text, bytes or a binary stream) for `actor_id` (None: the command
+    line). Owns its transaction: commits at the end with an audit entry summarising the import
+    when anything is saved. Any problem keeps the whole file out, unless `skip_bad`: then the
+    good rows are saved and the bad ones reported. A problem with the file itself (encoding,
+    header) keeps it out either way."""
     report = ImportReport()
-    header, rows = read_rows(text)
-    missing_columns = [c for c in COLUMNS if c not in header]
-    if missing_columns:
-        report.errors.append(RowError(1, "", "missing_columns", {"columns": missing_columns}))
-        return report
-    seen_skus: dict[str, int] = {}
-    for line, raw in rows:
-        sku = clean_text(raw.get("sku")).upper()
-        try:
-            if None in raw or any(value is None for value in raw.values()):
-                raise RowInvalid("wrong_column_count")
-            row = parse_row(raw)
-            if row.sku in seen_skus:
-                raise RowInvalid("duplicate_sku", line=seen_skus[row.sku])
-            seen_skus[row.sku] = line
-            with db.session.begin_nested():
-                product, outcome = upsert_row(row)
-        except RowInvalid as exc:
-            report.errors.append(RowError(line, sku, exc.code, exc.params))
-        except Exception as exc:  # a database constraint: report it, keep the good rows
+    file_problem = False
+    try:
+        text, codec = open_text(source)
+        report.encoding = ENCODING_NAMES.get(codec, codec)
+        records = read_records(text)
+        header_record = next(records, None)
+        if header_record is None:
+            report.errors.append(RowError(1, "", "empty_file"))
+            return report
+        header = [name.strip().removeprefix("\ufeff") for name in header_record.fields]
+        missing_columns = [c for c in COLUMNS if c not in header]
+        if missing_columns:
             report.errors.append(
-                RowError(line, sku, "database_error", {"error": type(exc).__name__})
+                RowError(1, "", "missing_columns", {"columns": missing_columns}, "")
             )
-        else:
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            if outcome != "unchanged":
-                report.changed_product_ids.append(product.id)
-        if progress is not None:
-            progress(1)
-    if dry_run:
+            return report
+        seen_skus: dict[str, int] = {}
+        for record in records:
+            _import_record(record, header, seen_skus, report)
+            if progress is not None:
+                progress(1)
+    except UnknownEncoding:
+        report.errors.append(RowError(1, "", "unknown_encoding"))
+        file_problem = True
+    except BadEncoding as error:
+        report.errors.append(RowError(error.line, "", "bad_encoding", {"encoding": error.encoding}))
+        file_problem = True
+    keep = not dry_run and not file_problem and (skip_bad or not report.errors)
+    if not keep:
         db.session.rollback()
         report.changed_product_ids.clear()
         return report
@@ -360,10 +417,60 @@ def import_catalog(
     }
     record_audit("catalog.imported", ("import", 0), actor_id=actor_id, now=now, after=summary)
     db.session.commit()
+    report.saved = True
+    if report.changed_product_ids:
+        # A bulk import changes the tables' sizes: the planner must learn it now, not whenever
+        # autovacuum gets round to it (docs/performance.md).
+        refresh_planner_statistics(*IMPORTED_TABLES)
     return report
 
 
-def count_data_rows(text: str) -> int:
-    """How many data rows a CSV text holds (for the progress bar)."""
-    _, rows = read_rows(text)
-    return sum(1 for _ in rows)
+def _import_record(
+    record: Record, header: list[str], seen_skus: dict[str, int], report: ImportReport
+) -> None:
+    """Validate and write one record (in its own savepoint), or add why not to the report."""
+    line = record.start_line
+    raw = {
+        name: (record.fields[index] if index < len(record.fields) else "")
+        for index, name in enumerate(header)
+    }
+    sku = clean_text(raw.get("sku", ""))[:MAX_SKU_LENGTH].upper()
+    if record.problems:
+        problem = record.problems[0]
+        column = header[problem.index] if problem.index < len(header) else ""
+        if column == "sku":
+            sku = ""
+        column = column or str(problem.index + 1)
+        report.errors.append(RowError(line, sku, problem.code, dict(problem.params), column))
+        return
+    if len(record.fields) != len(header):
+        params = {"count": len(record.fields), "expected": len(header)}
+        report.errors.append(RowError(line, sku, "wrong_column_count", params))
+        return
+    try:
+        row = parse_row(raw)
+        if row.sku in seen_skus:
+            raise RowInvalid("duplicate_sku", column="sku", line=seen_skus[row.sku])
+        seen_skus[row.sku] = line
+        with db.session.begin_nested():
+            product, outcome = upsert_row(row)
+    except RowInvalid as exc:
+        report.errors.append(RowError(line, sku, exc.code, exc.params, exc.column))
+    except Exception as exc:  # a database constraint: report it, keep the good rows
+        report.errors.append(RowError(line, sku, "database_error", {"error": type(exc).__name__}))
+    else:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        if outcome != "unchanged":
+            report.changed_product_ids.append(product.id)
+
+
+def count_data_rows(source: str | bytes | BinaryIO) -> int:
+    """How many data rows a CSV file holds (for the progress bar); 0 for an unreadable file."""
+    try:
+        text, _ = open_text(source)
+        return max(0, sum(1 for _ in read_records(text)) - 1)
+    except (UnknownEncoding, BadEncoding):
+        return 0
+
+
+__all__ = ["MAX_FIELD_CHARS", "ImportReport", "RowError", "import_catalog", "count_data_rows"]

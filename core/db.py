@@ -84,6 +84,22 @@ class WriteTransactionOpen(RuntimeError):
     """
 
 
+def refresh_planner_statistics(*tables: str) -> None:
+    """Run ANALYZE on `tables` after a bulk write, so the planner knows their new sizes.
+
+    PostgreSQL plans with the statistics it last gathered; right after thousands of rows arrive
+    (an import into a fresh database) it still believes the tables are empty and picks plans
+    that are slow by orders of magnitude (docs/performance.md). Autovacuum would catch up later,
+    if it runs at all; a bulk import should not wait for it. SQLite's planner uses
+    `sqlite_stat1` the same way. Commits the session first (ANALYZE reads committed rows).
+    """
+    db.session.commit()
+    preparer = db.engine.dialect.identifier_preparer
+    with db.engine.begin() as conn:
+        for table in tables:
+            conn.exec_driver_sql(f"ANALYZE {preparer.quote(table)}")
+
+
 def ping() -> None:
     """One round trip to the database (health checks); raises when it cannot be reached."""
     db.session.execute(text("SELECT 1"))

@@ -42,6 +42,7 @@ from .autocomplete import Suggestion
 from .indexer import drain_pending, has_pending, live_dir, open_index
 from .postings import PostingScores, UnsupportedQuery, matching_docs, score_query
 from .ranking import build_query, concept_clauses, ranking_model, ranking_nudge
+from .segmentation import Vocabulary, read_words
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
 from .spelling import correct_words, is_english, is_known, spell_like_catalog
 from .understanding import Concept, understand
@@ -132,6 +133,7 @@ class _ReaderState:
         self.searcher = self.index.searcher(weighting=ranking_model())
         self.pids = self._load_pids()
         self.postings = PostingScores(self.searcher)
+        self.vocabulary = Vocabulary(self.searcher.reader())
         self._for_sale_docs: tuple[ForSaleSnapshot, _ForSaleDocs] | None = None
 
     def _load_pids(self) -> list[int]:
@@ -146,6 +148,7 @@ class _ReaderState:
             self.searcher = self.searcher.refresh()
             self.pids = self._load_pids()
             self.postings = PostingScores(self.searcher)
+            self.vocabulary = Vocabulary(self.searcher.reader())
             self._for_sale_docs = None
         return self
 
@@ -253,12 +256,16 @@ class ProductSearch:
     ) -> _Hits:
         """Full matches (every concept), the related tier when those are few, a correction."""
         reader = state.searcher.reader()
+        corrected: list[str] | None = None
+        # Words the catalog does not hold: Telex/VNI residue, run-together syllables.
+        read = read_words(words, state.vocabulary, known=lambda word: is_known(reader, word))
+        if read:
+            words = corrected = read[:MAX_QUERY_SYLLABLES]
         plan = self._understand(reader, words)
         # Tier 1: names, places, producers. Stories are long and full of common words, so
         # matching them makes broad queries score thousands of documents; they are searched
         # only when tier 1 finds few (measured in docs/search.md).
         hits = self._tiered(state, plan, snapshot)
-        corrected: list[str] | None = None
         if not hits:
             candidate = correct_words(reader, words)
             if candidate:

@@ -62,6 +62,14 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_metrics(app)
 
+    from .security_headers import init_security_headers
+
+    init_security_headers(app)
+    # After the request id is assigned: a 304 answered before the view still carries it.
+    from .http_cache import init_http_cache
+
+    init_http_cache(app)
+
     from .errors import init_errors
 
     init_errors(app)
@@ -106,6 +114,14 @@ def _resolve_paths(app: Flask) -> None:
     if uri.startswith("sqlite"):
         # SQLite: wait for a writer instead of failing with "database is locked".
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    else:
+        # A server database: a pool sized for the worker model (config.py, DB_POOL_*).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "pool_size": app.config["DB_POOL_SIZE"],
+            "max_overflow": app.config["DB_MAX_OVERFLOW"],
+            "pool_recycle": app.config["DB_POOL_RECYCLE_SECONDS"],
+        }
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -136,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
+    from .kiosk import bp as kiosk_bp
     from .ops import bp as ops_bp
     from .orders import bp as orders_bp
     from .origin import bp as origin_bp
@@ -157,4 +174,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ops_bp)
     app.register_blueprint(producer_bp, url_prefix="/producer")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(kiosk_bp)
     csrf.exempt(webhooks_bp)  # authenticated by the Stripe signature instead

@@ -121,7 +121,18 @@ IMPORT_PROBLEMS = {
     "invalid_sku": _l("sku: use letters, digits, '-' or '_' (at most %(max_length)s): '%(value)s'"),
     "duplicate_sku": _l("sku: duplicate of line %(line)s"),
     "database_error": _l("database: %(error)s"),
+    "too_long": _l("%(column)s: too long: %(length)s characters, at most %(max_length)s"),
+    "control_character": _l("%(column)s: contains a control character (%(character)s)"),
+    "unclosed_quote": _l("%(column)s: a quoted value that is never closed"),
+    "text_after_quote": _l("%(column)s: text after the closing quote"),
+    "empty_file": _l("file: the file is empty"),
+    "unknown_encoding": _l(
+        "file: not UTF-8, UTF-16 or Windows-1258 (cp1258); save it as UTF-8 CSV"
+    ),
+    "bad_encoding": _l("file: not valid %(encoding)s from this line on; save it as UTF-8 CSV"),
 }
+# A value quoted back in a problem is cut to this many characters.
+MAX_QUOTED_VALUE = 80
 
 BYTES_PER_MB = 1024 * 1024
 
@@ -168,11 +179,18 @@ def import_problem_message(problem: RowError) -> str:
     message = IMPORT_PROBLEMS.get(problem.code)
     if message is None:
         return problem.code
-    params = {
-        key: ", ".join(value) if isinstance(value, list) else value
-        for key, value in problem.params.items()
-    }
-    return str(message) % params
+    params: dict[str, Any] = {"column": problem.column}
+    for key, value in problem.params.items():
+        if isinstance(value, list):
+            value = ", ".join(value)
+        if isinstance(value, str) and len(value) > MAX_QUOTED_VALUE:
+            value = value[: MAX_QUOTED_VALUE - 1] + "…"
+        params[key] = value
+    try:
+        return str(message) % params
+    except (KeyError, TypeError, ValueError):  # a parameter the sentence needs is missing
+        log.exception("import problem %s could not be filled", problem.code)
+        return problem.code
 
 
 def _wants_json() -> bool:

@@ -195,11 +195,7 @@ def registry_import():
     if form.validate_on_submit():
         limit = current_app.config["IMPORT_MAX_BYTES"]
         raw = form.csv_file.data.stream.read(limit + 1)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-        if len(raw) > limit or text is None:
+        if len(raw) > limit:
             flash(
                 _(
                     "Please upload a UTF-8 CSV file of at most %(max_mb)s MB.",
@@ -210,7 +206,11 @@ def registry_import():
             status = 400
         else:
             report = import_catalog(
-                text, actor_id=current_user.id, now=clock.utcnow(), dry_run=form.dry_run.data
+                raw,
+                actor_id=current_user.id,
+                now=clock.utcnow(),
+                dry_run=form.dry_run.data,
+                skip_bad=form.skip_bad.data,
             )
             if report.changed_product_ids:
                 after_products_changed(report.changed_product_ids)

@@ -30,11 +30,7 @@ def products():
         per_page=page.per_page,
         pages=page.pages,
         total=page.total,
-        related_count=page.related_total,
-        results=[
-            {**product_json(product, today), "match": match}
-            for product, match in zip(page.items, page.matches, strict=True)
-        ],
+        results=[product_json(product, today) for product in page.items],
     )
 
 

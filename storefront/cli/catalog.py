@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from flask.cli import AppGroup
@@ -22,17 +23,27 @@ DEMO_CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "demo" / "ocop-
 group = AppGroup("catalog", help="Catalog import and demo data.")
 
 
-def _run_import(text: str, dry_run: bool) -> bool:
-    total = count_data_rows(text)
+def _run_import(source: str | BinaryIO, total: int, *, dry_run: bool, skip_bad: bool) -> bool:
     with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
         report = import_catalog(
-            text, actor_id=None, now=clock.utcnow(), dry_run=dry_run, progress=bar.update
+            source,
+            actor_id=None,
+            now=clock.utcnow(),
+            dry_run=dry_run,
+            skip_bad=skip_bad,
+            progress=bar.update,
         )
     with force_locale(COMMAND_LINE_LOCALE):
         for error in report.errors:
             reason = import_problem_message(error)
             click.echo(f"line {error.line}: {error.sku or '-'}: {reason}", err=True)
     prefix = "dry run: would have " if dry_run else ""
+    if report.errors and not report.saved and not dry_run:
+        click.echo(
+            f"nothing imported: {len(report.errors)} problem(s), {report.valid_rows} valid "
+            "row(s) not saved; fix the file, or use --skip-bad to import the valid rows"
+        )
+        return False
     click.echo(
         f"{prefix}created {report.created}, updated {report.updated}, "
         f"unchanged {report.unchanged}, rejected {len(report.errors)}"
@@ -45,10 +56,19 @@ def _run_import(text: str, dry_run: bool) -> bool:
 @group.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report without saving anything.")
-def import_command(csv_file: Path, dry_run: bool) -> None:
-    """Import (upsert by SKU) a catalog CSV; see docs/import-format.md."""
-    text = csv_file.read_text(encoding="utf-8")
-    if not _run_import(text, dry_run):
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Import the valid rows and report the others (default: the whole file or nothing).",
+)
+def import_command(csv_file: Path, dry_run: bool, skip_bad: bool) -> None:
+    """Import (upsert by SKU) a catalog CSV in UTF-8, UTF-16 or Windows-1258; see
+    docs/import-format.md. Exits 1 when any row was rejected."""
+    with csv_file.open("rb") as stream:
+        total = count_data_rows(stream)
+    with csv_file.open("rb") as stream:
+        ok = _run_import(stream, total, dry_run=dry_run, skip_bad=skip_bad)
+    if not ok:
         raise SystemExit(1)
 
 
@@ -60,4 +80,5 @@ def load_demo_command(force: bool) -> None:
     if has_products and not force:
         click.echo(f"catalog has {has_products} products; demo not loaded (use --force)")
         return
-    _run_import(DEMO_CATALOG.read_text(encoding="utf-8"), dry_run=False)
+    text = DEMO_CATALOG.read_text(encoding="utf-8")
+    _run_import(text, count_data_rows(text), dry_run=False, skip_bad=False)

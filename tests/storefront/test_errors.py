@@ -92,9 +92,10 @@ def test_upload_messages_state_the_configured_limits(app):
 
 
 def test_every_import_problem_code_is_translated(app):
+    import catalog.csv_reader as csv_reader
     import catalog.importer as importer
 
-    source = inspect.getsource(importer)
+    source = inspect.getsource(importer) + inspect.getsource(csv_reader)
     with app.test_request_context("/"), force_locale("vi"):
         for code in IMPORT_PROBLEMS:
             assert f'"{code}"' in source, f"{code} is never reported by the importer"
@@ -107,6 +108,9 @@ def test_every_import_problem_code_is_translated(app):
                 "max_length": 64,
                 "line": 2,
                 "error": "IntegrityError",
+                "length": 300,
+                "character": "U+0000",
+                "encoding": "UTF-8",
             }
             message = import_problem_message(RowError(2, "S", code, params))
             assert "%(" not in message and message != code
