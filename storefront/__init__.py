@@ -63,6 +63,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from .common.input_guard import init_input_guard
 
     init_input_guard(app)
+
     from .metrics import init_metrics
 
     init_metrics(app)
@@ -70,6 +71,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from .security_headers import init_security_headers
 
     init_security_headers(app)
+
     # After the request id is assigned: a 304 answered before the view still carries it.
     from .http_cache import init_http_cache
 
