@@ -52,7 +52,7 @@ from .ranking import (
 from .segmentation import Vocabulary, read_words
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
 from .snapshot_keeper import SnapshotKeeper
-from .spelling import correct_words, is_english, is_known, spell_like_catalog
+from .spelling import MAX_CORRECTIONS, correct_words, is_english, is_known, spell_like_catalog
 from .understanding import KIND, Concept, in_word_tables, understand, warm_up
 
 log = logging.getLogger(__name__)
@@ -315,15 +315,17 @@ class ProductSearch:
         # matching them makes broad queries score thousands of documents; they are searched
         # only when tier 1 finds few (measured in docs/search.md).
         hits = self._tiered(state, plan, snapshot)
-        if not hits:
-            candidate = correct_words(reader, words)
-            if candidate:
-                # The corrected words are searched like typed ones: stories only if needed.
-                corrected_plan = self._understand(reader, candidate)
-                hits = self._tiered(state, corrected_plan, snapshot)
-                # Offer a correction only when it finds something.
-                if hits:
-                    corrected, plan = candidate, corrected_plan
+        for choice in range(MAX_CORRECTIONS if not hits else 0):
+            candidate = correct_words(reader, words, choice)
+            if not candidate:
+                break
+            # The corrected words are searched like typed ones: stories only if needed.
+            corrected_plan = self._understand(reader, candidate)
+            hits = self._tiered(state, corrected_plan, snapshot)
+            # Offer a correction only when it finds something.
+            if hits:
+                corrected, plan = candidate, corrected_plan
+                break
         if hits:
             hits = _kind_first(hits, plan, snapshot)
         related: dict[int, float] = {}

@@ -23,15 +23,21 @@ from catalog.certificates.states import shown_certificate
 from catalog.enums import ProductGroup
 from catalog.producers import get_producer_by_slug
 from catalog.products.listing import LISTING_SORTS, ProductQuery, ResultPage, Sort
-from catalog.products.queries import for_sale_in_order, get_product_by_slug
+from catalog.products.queries import (
+    for_sale_in_order,
+    get_product_by_slug,
+)
+from catalog.uploads import photo_files
 from core.clock import today_in_vietnam
 from core.db import ping
+from core.richtext import story_summary
 from search.snapshot import browse
 
 from ..access import access
+from ..common.illustrations import illustration_path
 from ..common.listing_args import MAX_PAGE, int_arg, product_query_from_args
 from ..common.search_service import product_search
-from ..common.urls import safe_next_path
+from ..common.urls import public_url, safe_next_path
 from ..i18n import LOCALE_SESSION_KEY, current_locale
 from ..page_cache import cached_catalog_fragment, cached_catalog_value
 from . import bp
@@ -62,8 +68,9 @@ def home():
         today = today_in_vietnam()
         snapshot = product_search().snapshot(today)
         province_counts = snapshot.counts("province")
-        # 5★ first, then 4★ …, newest first (as `featured_products`).
-        featured = for_sale_in_order(snapshot.ordered(Sort.STARS)[:FEATURED_COUNT], today)
+        # 5★ first, then 4★ …, newest first, in stock only (as `featured_products`).
+        in_stock = [pid for pid in snapshot.ordered(Sort.STARS) if snapshot.rows[pid].in_stock]
+        featured = for_sale_in_order(in_stock[:FEATURED_COUNT], today)
         return render_template(
             "shop/_home_main.html",
             featured=featured,
@@ -162,6 +169,56 @@ class ProductPage:
     for_sale: bool
     top_html: Markup
     bottom_html: Markup
+    head_html: Markup
+
+
+def _share_image(product) -> tuple[str, str]:
+    """(absolute URL, alt) of the picture a shared link shows: the main photo, else the drawing."""
+    if product.images:
+        main = product.images[0]
+        files = photo_files(main.path)
+        path = main.path
+        if files is not None:  # the largest JPEG up to 1200 px wide: previews need no more
+            path = ([p for w, p in files.jpeg if w <= 1200] or [path])[-1]
+        return public_url(url_for("shop.media", filename=path)), main.alt or product.name
+    drawing = illustration_path(product).removesuffix(".svg") + ".png"
+    return public_url(url_for("static", filename=drawing)), ""
+
+
+def _product_head_context(product, name: str, for_sale: bool) -> dict:
+    page_url = public_url(url_for("shop.product_detail", slug=product.slug))
+    image_url, image_alt = _share_image(product)
+    summary = story_summary(product.story_in(current_locale()), 200) or name
+    json_ld: dict = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": name,
+        "sku": product.sku,
+        "url": page_url,
+        "image": [image_url],
+        "description": summary,
+        "brand": {"@type": "Brand", "name": product.producer.name},
+    }
+    if product.gtin:
+        json_ld["gtin"] = product.gtin
+    if for_sale:
+        in_stock = "https://schema.org/InStock" if product.stock > 0 else "https://schema.org/OutOfStock"
+        json_ld["offers"] = {
+            "@type": "Offer",
+            "price": str(product.price_vnd),
+            "priceCurrency": "VND",
+            "availability": in_stock,
+            "url": page_url,
+            "seller": {"@type": "Organization", "name": product.producer.name},
+        }
+    return {
+        "page_url": page_url,
+        "image_url": image_url,
+        "image_alt": image_alt,
+        "summary": summary,
+        "json_ld": json_ld,
+        "name": name,
+    }
 
 
 def _build_product_page(slug: str) -> ProductPage | None:
@@ -185,6 +242,15 @@ def _build_product_page(slug: str) -> ProductPage | None:
         for_sale=context["for_sale"],
         top_html=Markup(render_template("shop/_product_top.html", **context)),  # noqa: S704
         bottom_html=Markup(render_template("shop/_product_bottom.html", **context)),  # noqa: S704
+        head_html=Markup(  # noqa: S704 - our own autoescaped template
+            render_template(
+                "shop/_product_head.html",
+                **context,
+                **_product_head_context(
+                    product, product.name_in(current_locale()), context["for_sale"]
+                ),
+            )
+        ),
     )
 
 
