@@ -33,6 +33,11 @@ setup: install translations ## Install, compile translations, migrate, load demo
 run: setup ## Set everything up and serve the shop on http://127.0.0.1:5000
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+SERVE_PORT ?= 8000
+
+serve: setup ## Serve the shop with gunicorn (gunicorn.conf.py) on http://127.0.0.1:8000, as in production
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(SERVE_PORT)} $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
 browser: ## Install Debian's chromium (and zbar for QR tests) when missing
 	@if [ ! -x /usr/bin/chromium ] || ! command -v zbarimg >/dev/null; then \
 	  echo "installing chromium and zbar-tools (apt)"; \
@@ -75,4 +80,4 @@ bench-load: install translations wrk ## wrk load benchmark, 20,000 products (LOA
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance .pytest_cache
 
-.PHONY: help install translations i18n-update setup run browser wrk axe lint test bench bench-load clean
+.PHONY: help install translations i18n-update setup run serve browser wrk axe lint test bench bench-load clean

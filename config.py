@@ -98,6 +98,10 @@ class Config:
     PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
     SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
     PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
+    # Logs: "json" (one object per line, with the request id), "text", or empty to leave
+    # logging as the server set it up (docs/deploy.md).
+    LOG_FORMAT = env_str("LOG_FORMAT")
+    LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 
 
 class DevelopmentConfig(Config):
@@ -117,6 +121,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     APP_ENV = "production"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    LOG_FORMAT = env_str("LOG_FORMAT", "json")
 
     @classmethod
     def validate(cls) -> None:

@@ -136,6 +136,11 @@ def score_query(query: Query, postings: PostingScores, within: Collection[int] |
     return evaluation.scores(query, matched)
 
 
+def matching_docs(query: Query, postings: PostingScores) -> frozenset[int] | set[int]:
+    """The documents matching `query` (no scores)."""
+    return _Evaluation(postings).docs(query)
+
+
 class _Evaluation:
     def __init__(self, postings: PostingScores) -> None:
         self.postings = postings

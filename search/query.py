@@ -40,16 +40,24 @@ from core.db import db
 from .analysis import fold, syllables
 from .autocomplete import Suggestion
 from .indexer import drain_pending, has_pending, live_dir, open_index
-from .postings import PostingScores, UnsupportedQuery, score_query
-from .ranking import build_query, ranking_model, ranking_nudge
+from .postings import PostingScores, UnsupportedQuery, matching_docs, score_query
+from .ranking import build_query, concept_clauses, ranking_model, ranking_nudge
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
-from .spelling import correct_words, spell_like_catalog
+from .spelling import correct_words, is_english, is_known, spell_like_catalog
+from .understanding import Concept, understand
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY_SYLLABLES = 12
 # Search stories too when names, places and producers give fewer matches than this.
 STORY_TIER_BELOW = 12
+# The related tier is looked for when fewer products than this match every word (a page), and
+# at most this many are kept; a related product must match at least this share of the query's
+# weight (kinds weigh more than other words, places less: search/understanding.py).
+RELATED_BELOW = 24
+RELATED_MIN_COVERAGE = 0.5
+# Related scores: coverage first (this × the share of the query matched), then BM25F.
+RELATED_COVERAGE_SCALE = 10_000.0
 
 
 @dataclass
@@ -66,6 +74,29 @@ class SearchPage(ResultPage):
     relaxed: bool = False
     source: str = "index"  # or "database" when the index was unusable
     highlight_terms: frozenset[str] = frozenset()
+    # The related tier: how many of `items` (the last ones) match only *some* of the words.
+    # `total` counts full matches only; related products fill page 1 when those are few.
+    related_total: int = 0
+
+    @property
+    def related_from(self) -> int | None:
+        """Index in `items` of the first related product (where the divider goes), or None."""
+        return len(self.items) - self.related_total if self.related_total else None
+
+    @property
+    def matches(self) -> list[str]:
+        """ "all" or "some" for each item, in order (the API's `match`)."""
+        first = len(self.items) - self.related_total
+        return ["all" if n < first else "some" for n in range(len(self.items))]
+
+
+@dataclass
+class _Hits:
+    """What the index found: full matches, the related tier, a correction."""
+
+    full: dict[int, float]
+    related: dict[int, float]
+    corrected: list[str] | None = None
 
 
 # --- the search service ----------------------------------------------------------------------
@@ -198,7 +229,7 @@ class ProductSearch:
 
     def _cached_hits(
         self, state: _ReaderState, words: list[str], snapshot: ForSaleSnapshot
-    ) -> tuple[dict[int, float], list[str] | None, bool]:
+    ) -> _Hits:
         # Keyed by the searcher and the snapshot objects: a new index generation or a new
         # for-sale snapshot starts a fresh cache, so a cached answer is never staler than them.
         if self.result_cache_size <= 0:
@@ -219,34 +250,92 @@ class ProductSearch:
 
     def _index_hits(
         self, state: _ReaderState, words: list[str], snapshot: ForSaleSnapshot
-    ) -> tuple[dict[int, float], list[str] | None, bool]:
-        """(for-sale id → score, corrected words or None, relaxed)."""
+    ) -> _Hits:
+        """Full matches (every concept), the related tier when those are few, a correction."""
         reader = state.searcher.reader()
+        plan = self._understand(reader, words)
         # Tier 1: names, places, producers. Stories are long and full of common words, so
         # matching them makes broad queries score thousands of documents; they are searched
         # only when tier 1 finds few (measured in docs/search.md).
-        hits = self._tiered(state, words, snapshot)
+        hits = self._tiered(state, plan, snapshot)
         corrected: list[str] | None = None
-        relaxed = False
         if not hits:
             candidate = correct_words(reader, words)
             if candidate:
                 # The corrected words are searched like typed ones: stories only if needed.
-                hits = self._tiered(state, candidate, snapshot)
+                corrected_plan = self._understand(reader, candidate)
+                hits = self._tiered(state, corrected_plan, snapshot)
                 # Offer a correction only when it finds something.
-                corrected = candidate if hits else None
-        if not hits and len(words) > 1:
-            hits = self._run(state, build_query(words, match_all=False, reader=reader), snapshot)
-            relaxed = bool(hits)
-        return hits, corrected, relaxed
+                if hits:
+                    corrected, plan = candidate, corrected_plan
+        related: dict[int, float] = {}
+        if len(hits) < RELATED_BELOW and len(plan) > 1:
+            related = self._related(state, plan, snapshot, exclude=hits)
+        return _Hits(hits, related, corrected)
+
+    @staticmethod
+    def _understand(reader, words: list[str]) -> list[Concept]:
+        return understand(
+            words,
+            known=lambda word: is_known(reader, word),
+            english=lambda word: is_english(reader, word),
+        )
+
+    def _related(
+        self,
+        state: _ReaderState,
+        plan: list[Concept],
+        snapshot: ForSaleSnapshot,
+        exclude: dict[int, float],
+    ) -> dict[int, float]:
+        """Products matching most of the query's concepts (weighted), best first.
+
+        The score puts more coverage first, then BM25F among equal coverage; only the few best
+        coverage levels are scored (enough for a page).
+        """
+        reader = state.searcher.reader()
+        for_sale = state.for_sale_docs(snapshot)
+        pairs = concept_clauses(plan, reader=reader, stories=False)
+        total = sum(concept.weight for concept, _ in pairs)
+        coverage: dict[int, float] = {}
+        for concept, clause in pairs:
+            if clause is NullQuery:
+                continue
+            weight = concept.weight
+            for docnum in matching_docs(clause, state.postings) & for_sale.docs:
+                coverage[docnum] = coverage.get(docnum, 0.0) + weight
+        pid_of = for_sale.pid_of
+        # Below full matches, only products matching most of the query; with none, the best
+        # there is (never a dead end when the catalog holds something close).
+        least = RELATED_MIN_COVERAGE * total if exclude else 0.0
+        levels: dict[float, list[int]] = {}
+        for docnum, covered in coverage.items():
+            if covered >= least and pid_of[docnum] not in exclude:
+                levels.setdefault(covered, []).append(docnum)
+        chosen: dict[int, float] = {}
+        for covered in sorted(levels, reverse=True):
+            for docnum in levels[covered]:
+                chosen[docnum] = covered / total
+            if len(chosen) >= RELATED_BELOW:
+                break
+        if not chosen:
+            return {}
+        query = build_query(plan, match_all=False, reader=reader, stories=False)
+        scores = score_query(query, state.postings, within=set(chosen))
+        boost_of = for_sale.boost_of
+        return {
+            pid_of[docnum]: RELATED_COVERAGE_SCALE * share
+            + scores.get(docnum, 0.0) * boost_of[docnum]
+            for docnum, share in chosen.items()
+        }
 
     def _tiered(
-        self, state: _ReaderState, words: list[str], snapshot: ForSaleSnapshot
+        self, state: _ReaderState, plan: list[Concept], snapshot: ForSaleSnapshot
     ) -> dict[int, float]:
         reader = state.searcher.reader()
-        hits = self._run(state, build_query(words, reader=reader, stories=False), snapshot)
+        hits = self._run(state, build_query(plan, reader=reader, stories=False), snapshot)
         if len(hits) < STORY_TIER_BELOW:
-            hits = self._run(state, build_query(words, reader=reader), snapshot)
+            hits = self._run(state, build_query(plan, reader=reader), snapshot)
         return hits
 
     def _run(
@@ -282,10 +371,12 @@ class ProductSearch:
         if not words:
             return result
         snapshot = self.snapshot(on)
+        related: dict[int, float] = {}
         corrected: list[str] | None = None
         try:
             state = self._reader()
-            hits, corrected, result.relaxed = self._cached_hits(state, words, snapshot)
+            found = self._cached_hits(state, words, snapshot)
+            hits, related, corrected = found.full, found.related, found.corrected
         except IndexUnusable:
             hits = match_in_snapshot(words, snapshot)
             result.source = "database"
@@ -306,7 +397,16 @@ class ProductSearch:
             result.corrected = bool(hits)
         start = (page_no - 1) * filters.per_page
         page_ids = ranked[start : start + filters.per_page]
+        if related and page_no == 1 and len(page_ids) < filters.per_page:
+            # The related tier: the page continues with products matching most of the words.
+            more = refine(related, snapshot, filters)
+            if not ranked:
+                result.facets = more.facets
+                result.relaxed = bool(more.ids)
+            extra = more.ids[: filters.per_page - len(page_ids)]
+            page_ids = page_ids + extra
         result.items = _load_rows_in_order(page_ids, on)
+        result.related_total = sum(1 for p in result.items if p.id not in hits)
         return result
 
     def suggest(self, text: str, on: date, limit: int = 8) -> list[Suggestion]:

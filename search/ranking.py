@@ -8,7 +8,7 @@ score. The boosts were measured on the relevance suite (docs/search.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from whoosh import scoring
 from whoosh.matching import DisjunctionMaxMatcher
@@ -18,6 +18,7 @@ from whoosh.query import AndMaybe, DisjunctionMax, NullQuery, Or, Query, Term
 from catalog.for_sale import MIN_STARS
 
 from .analysis import english_stems, fold, has_marks, joined_bigrams, tone_key
+from .understanding import Concept
 
 # Field boosts (measured on the relevance suite, see docs/search.md).
 BOOST_NAME = 4.0
@@ -203,21 +204,70 @@ def required_words(words: list[str]) -> list[str]:
     return content or words
 
 
+def _as_concepts(words: Sequence[str] | Sequence[Concept]) -> list[Concept]:
+    concepts = [Concept((w,)) if isinstance(w, str) else w for w in words]
+    # English glue words ("of", "the") are not required when other concepts carry the query.
+    content = [c for c in concepts if not (len(c.words) == 1 and c.words[0] in ENGLISH_STOPWORDS)]
+    return content or concepts
+
+
+def _sequence_clause(words: Sequence[str], term: _Terms, stories: bool) -> Query:
+    """Every syllable of one way of saying a concept (AND), plus its adjacency bonus."""
+    clauses = [_token_clause(word, term, stories=stories) for word in words]
+    if any(clause is NullQuery for clause in clauses):
+        return NullQuery
+    core = clauses[0] if len(clauses) == 1 else AndQuery(clauses)
+    bonus = _bonus_clauses(list(words), term) if len(words) > 1 else []
+    return AndMaybe(core, Or(bonus)) if bonus else core
+
+
+def concept_clause(concept: Concept, term: _Terms, *, stories: bool = True) -> Query:
+    """One concept: its typed syllables, or any of its alternatives (the best one scores)."""
+    ways = [
+        _sequence_clause(words, term, stories) for words in (concept.words, *concept.alternatives)
+    ]
+    ways = [way for way in ways if way is not NullQuery]
+    if not ways:
+        return NullQuery
+    return ways[0] if len(ways) == 1 else BestField(ways, tiebreak=0.0)
+
+
+def concept_clauses(
+    plan: Sequence[str] | Sequence[Concept], *, reader=None, stories: bool = True
+) -> list[tuple[Concept, Query]]:
+    """Each required concept and the clause that matches it (NullQuery if nothing can)."""
+    term = _Terms(reader)
+    out = []
+    for concept in _as_concepts(plan):
+        if len(concept.words) == 1 and not concept.alternatives:
+            # A plain word: exactly the clause the ranking was measured with.
+            out.append((concept, _token_clause(concept.words[0], term, stories=stories)))
+        else:
+            out.append((concept, concept_clause(concept, term, stories=stories)))
+    return out
+
+
 def build_query(
-    words: list[str], *, match_all: bool = True, reader=None, stories: bool = True
+    plan: Sequence[str] | Sequence[Concept],
+    *,
+    match_all: bool = True,
+    reader=None,
+    stories: bool = True,
 ) -> Query:
-    """The Whoosh query for these lower-case NFC syllables (see the module docstring).
+    """The Whoosh query for these lower-case NFC syllables or concepts (see the module docstring).
 
     With `reader`, terms absent from the index are left out (same matches, fewer matchers).
     Without `stories`, words must match in names, places, producers (the first, cheap tier).
     """
     term = _Terms(reader)
-    required = [_token_clause(word, term, stories=stories) for word in required_words(words)]
+    required = [clause for _, clause in concept_clauses(plan, reader=reader, stories=stories)]
     if match_all and any(clause is NullQuery for clause in required):
         return NullQuery
     required = [clause for clause in required if clause is not NullQuery]
     if not required:
         return NullQuery
     core: Query = AndQuery(required) if match_all else Or(required)
+    words = [w if isinstance(w, str) else " ".join(w.words) for w in plan]
+    words = [syllable for w in words for syllable in w.split()]
     bonus = _bonus_clauses(words, term)
     return AndMaybe(core, Or(bonus)) if bonus else core

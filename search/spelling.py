@@ -13,13 +13,21 @@ _CORRECTION_FIELDS = ("name", "meta", "place", "name_j")
 CONTEXT_WEIGHT = 20
 
 
-def _known(reader, syllable: str) -> bool:
+def is_known(reader, syllable: str) -> bool:
+    """Whether the index holds this syllable in some field, folded or as an English stem."""
     folded = fold(syllable)
     if any(
         reader.doc_frequency(f, folded) for f in (*_CORRECTION_FIELDS, "story", "meta_j", "place_j")
     ):
         return True
     return any(reader.doc_frequency("name_en", stem) for stem in english_stems(syllable))
+
+
+def is_english(reader, word: str) -> bool:
+    """An English word of the catalog: its stem is in English names, it is in no Vietnamese one."""
+    if not word.isascii() or reader.doc_frequency("name", word):
+        return False
+    return any(reader.doc_frequency("name_en", stem) for stem in english_stems(word))
 
 
 def _adjacent_swaps(word: str) -> list[str]:
@@ -58,7 +66,7 @@ def correct_words(reader, words: list[str]) -> list[str] | None:
     """The words with each unknown one replaced by the closest frequent index term, or None."""
     corrected, changed = [], False
     for position, word in enumerate(words):
-        if _known(reader, word):
+        if is_known(reader, word):
             corrected.append(word)
             continue
         before = fold(words[position - 1]) if position > 0 else ""

@@ -53,6 +53,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_page_cache(app)
 
+    from .request_log import init_request_log
+
+    init_request_log(app)
+
     from .errors import init_errors
 
     init_errors(app)
@@ -113,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
+    from .ops import bp as ops_bp
     from .orders import bp as orders_bp
     from .origin import bp as origin_bp
     from .producer import bp as producer_bp
@@ -130,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(orders_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(ops_bp)
     app.register_blueprint(producer_bp, url_prefix="/producer")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     csrf.exempt(webhooks_bp)  # authenticated by the Stripe signature instead

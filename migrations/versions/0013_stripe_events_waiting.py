@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-down_revision = "0008"  # re-chained onto main (assigned base "0006")
+down_revision = "0008"  # the lead re-chains
 branch_labels = None
 depends_on = None
 

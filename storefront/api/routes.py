@@ -30,7 +30,11 @@ def products():
         per_page=page.per_page,
         pages=page.pages,
         total=page.total,
-        results=[product_json(product, today) for product in page.items],
+        related_count=page.related_total,
+        results=[
+            {**product_json(product, today), "match": match}
+            for product, match in zip(page.items, page.matches, strict=True)
+        ],
     )
 
 
@@ -53,7 +57,11 @@ def search():
         page=page.page,
         pages=page.pages,
         per_page=page.per_page,
-        results=[product_json(product, today) for product in page.items],
+        related_count=page.related_total,
+        results=[
+            {**product_json(product, today), "match": match}
+            for product, match in zip(page.items, page.matches, strict=True)
+        ],
         facets=display_facets(page),
         suggestion=page.suggestion,
         corrected=page.corrected,

@@ -107,6 +107,8 @@ def test_api_search_shape(client, built_index):
     }
     assert result["url"].startswith("https://ocop.test/products/")
     # One product shape in every API answer: a search result is the product's own JSON.
+    # (plus which tier it belongs to: every word matched, or some — the related tier).
+    assert result.pop("match") == "all"
     assert result == client.get(f"/api/products/{result['sku']}").get_json()
     assert data["facets"]["province"] == [
         {"value": "an-giang", "code": "91", "name": "An Giang", "count": 1}

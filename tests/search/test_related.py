@@ -1,0 +1,120 @@
+"""The related tier (issue 10, pattern 1): a precise query that few products match in full
+continues with the products that match most of its words, below a divider, never a dead end."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from search.indexer import rebuild_index
+
+HONEYS = [
+    # (name, name_en, province code, province as given, producer)
+    ("Mật ong hoa nhãn Hưng Yên", "Longan flower honey", "33", "Hưng Yên", "HTX Ong Khoái Châu"),
+    ("Mật ong rừng U Minh", "U Minh forest honey", "96", "Cà Mau", "Cơ sở Ong Rừng"),
+    ("Mật ong hoa cà phê", "Coffee blossom honey", "66", "Đắk Lắk", "HTX Ong Ea Kar"),
+    ("Nhãn lồng Hưng Yên", "Hung Yen longan", "33", "Hưng Yên", "HTX Nhãn Phố Hiến"),
+    ("Trà hoa nhài", "Jasmine tea", "01", "Hà Nội", "HTX Trà Nhài"),
+]
+
+
+@pytest.fixture
+def honeys(make_product, make_producer, index_dir) -> dict[str, object]:
+    products = {}
+    for name, name_en, code, given, producer in HONEYS:
+        products[name_en] = make_product(
+            name=name,
+            name_en=name_en,
+            story="",
+            story_en="",
+            producer=make_producer(name=producer, province_code=code, province_name_given=given),
+        )
+    rebuild_index(index_dir)
+    return products
+
+
+def _names(page) -> list[str]:
+    return [product.name_en for product in page.items]
+
+
+def test_a_precise_query_continues_with_the_same_kind_below_its_full_matches(honeys, search):
+    page = search("mat ong hoa nhan")
+    assert page.total == 1  # only one product has every word
+    assert _names(page)[0] == "Longan flower honey"
+    assert set(_names(page)[1:]) == {"U Minh forest honey", "Coffee blossom honey"}
+    assert page.related_total == 2
+    assert page.matches == ["all", "some", "some"]
+    assert page.related_from == 1
+
+
+def test_the_kind_word_counts_more_than_other_words(honeys, search):
+    # "nhãn" and "hoa" are half the words but not the kind: longan and jasmine tea are not
+    # related to longan-flower honey; the other honeys are.
+    names = _names(search("mat ong hoa nhan"))
+    assert "Hung Yen longan" not in names
+    assert "Jasmine tea" not in names
+    # Nothing has every word: jasmine tea has as many of them as the honeys, but not the kind.
+    page = search("mật ong hoa nhài")
+    assert page.total == 0
+    assert set(_names(page)[:3]) == {
+        "U Minh forest honey",
+        "Coffee blossom honey",
+        "Longan flower honey",
+    }
+    assert "Jasmine tea" in _names(page)[3:]
+
+
+def test_an_extra_word_the_name_lacks_no_longer_loses_the_product(honeys, search):
+    page = search("MẬT ONG RỪNG NGUYÊN CHẤT")  # "nguyên chất" is in no name
+    assert page.total == 0
+    assert _names(page)[0] == "U Minh forest honey"
+    assert page.relaxed
+
+
+def test_related_tier_is_absent_when_a_page_of_full_matches_exists(honeys, search):
+    page = search("mat ong hoa nhan", per_page=1)
+    assert _names(page) == ["Longan flower honey"]
+    assert page.related_total == 0 and page.related_from is None
+
+
+def test_no_product_that_is_not_for_sale_appears_in_the_related_tier(
+    honeys, search, make_product, make_producer, index_dir
+):
+    make_product(
+        name="Mật ong bạc hà",
+        name_en="Mint honey",
+        producer=make_producer(name="HTX Ong Mèo Vạc", province_code="08"),
+        certificate={"status": "revoked"},
+    )
+    make_product(name="Mật ong hoa bạc hà", name_en="Uncertified mint honey", certificate=None)
+    rebuild_index(index_dir)
+    names = _names(search("mat ong hoa nhan"))
+    assert "U Minh forest honey" in names
+    assert "Mint honey" not in names and "Uncertified mint honey" not in names
+
+
+def _visible(response) -> str:
+    return re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
+
+
+def test_search_page_shows_the_divider_in_both_languages(honeys, client):
+    text = _visible(client.get("/search?q=mat+ong+hoa+nhan"))
+    assert "1 sản phẩm" in text
+    assert text.index("Mật ong hoa nhãn Hưng Yên") < text.index("Sản phẩm liên quan")
+    assert text.index("Sản phẩm liên quan") < text.index("Mật ong rừng U Minh")
+    client.get("/lang/en")
+    text = _visible(client.get("/search?q=mat+ong+hoa+nhan"))
+    assert text.index("Longan flower honey") < text.index("Related products")
+    assert "Related products" not in _visible(client.get("/search?q=mat+ong"))
+
+
+def test_api_marks_each_result_and_counts_the_related_apart(honeys, client):
+    data = client.get("/api/search?q=mat+ong+hoa+nhan").get_json()
+    assert data["total"] == 1
+    assert data["related_count"] == 2
+    assert [r["match"] for r in data["results"]] == ["all", "some", "some"]
+    assert data["results"][0]["name"] == "Mật ong hoa nhãn Hưng Yên"
+    data = client.get("/api/search?q=mat+ong").get_json()
+    assert data["related_count"] == 0
+    assert {r["match"] for r in data["results"]} == {"all"}
