@@ -40,6 +40,16 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+
 class Config:
     APP_ENV = "development"
     # Development default only: ProductionConfig refuses to start without a real one.
@@ -47,6 +57,15 @@ class Config:
     # Empty means "SQLite file in the instance folder" (resolved by the app factory).
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # PostgreSQL: seconds to wait for a connection before the page answers 503.
+    DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    # Connections kept per worker process (PostgreSQL). A sync gunicorn worker answers one
+    # request at a time; its background threads (for-sale snapshot, scan-count flush, search
+    # rebuild) need at most a few more, briefly. Workers × (size + overflow) must stay under
+    # the server's max_connections (docs/performance.md).
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 2)
+    DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 4)
+    DB_POOL_RECYCLE_SECONDS = env_int("DB_POOL_RECYCLE_SECONDS", 1800)
     SEARCH_INDEX_DIR = env_str("SEARCH_INDEX_DIR")  # empty → <instance>/search-index
     MEDIA_ROOT = env_str("MEDIA_ROOT")  # empty → <instance>/media
     PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -58,6 +77,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    # "https" behind TLS: absolute URLs use it and every response carries HSTS.
+    PREFERRED_URL_SCHEME = env_str("PREFERRED_URL_SCHEME", "http")
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long checkout must not lose the form
     STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
@@ -87,21 +108,32 @@ class Config:
     KIOSK_LOW_SHELF = env_int("KIOSK_LOW_SHELF", 3)
     # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
     REDIS_URL = env_str("REDIS_URL")
+    # Every key this app writes to Redis starts with it (several apps may share one Redis).
+    REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "ocop:")
+    # Connect and read timeout: Redis down or slow costs a sign-in at most this, once.
+    REDIS_TIMEOUT_MS = env_int("REDIS_TIMEOUT_MS", 50)
     RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 300)
     LOGIN_ATTEMPTS_PER_WINDOW = env_int("LOGIN_ATTEMPTS_PER_WINDOW", 10)
     PASSWORD_RESETS_PER_WINDOW = env_int("PASSWORD_RESETS_PER_WINDOW", 5)
     LOAD_DEMO_CATALOG = env_bool("LOAD_DEMO_CATALOG", True)
     # Rendered catalog fragments kept per worker process (0 turns the cache off).
     FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 512)
+    # Logs: "json" (one object per line, with the request id), "text", or empty to leave
+    # logging as the server set it up (docs/deploy.md).
+    LOG_FORMAT = env_str("LOG_FORMAT")
+    LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+    # Each server's search index follows the database every this many seconds (0 = off).
+    SEARCH_FOLLOW_SECONDS = env_float("SEARCH_FOLLOW_SECONDS", 1.0)
+    # /readyz answers 503 when the index is further behind the database than this.
+    READYZ_MAX_INDEX_LAG_SECONDS = env_int("READYZ_MAX_INDEX_LAG_SECONDS", 60)
+    # Seconds a browser or CDN may reuse an anonymous catalog page without asking (0: store it
+    # but revalidate every time, answered 304 while the catalog is unchanged; never stale).
+    HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)
     # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
     # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
     PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
     SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
     PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
-    # Logs: "json" (one object per line, with the request id), "text", or empty to leave
-    # logging as the server set it up (docs/deploy.md).
-    LOG_FORMAT = env_str("LOG_FORMAT")
-    LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 
 
 class DevelopmentConfig(Config):
@@ -116,6 +148,7 @@ class TestingConfig(Config):
     PUBLIC_BASE_URL = "https://ocop.test"
     LOAD_DEMO_CATALOG = False
     REDIS_URL = ""  # tests that want Redis pass it explicitly
+    SEARCH_FOLLOW_SECONDS = 0.0  # tests call the follower's tick themselves
 
 
 class ProductionConfig(Config):

@@ -10,7 +10,8 @@ One run, on loopback only:
    them with the app's importer (`flask catalog import`) into a fresh SQLite file or PostgreSQL
    database, and builds the search index with `flask search reindex` — nothing else: on
    PostgreSQL the pages are measured right after the bulk import, with whatever planner
-   statistics the import left (this script never runs ANALYZE);
+   statistics the import left (the importer analyzes the tables it filled; this script runs
+   no ANALYZE of its own);
 2. serves the shop (`wsgi:app`, APP_ENV=production) and two reference pages from
    `bench/bare_app.py` — Flask "hello" and a page that reads 24 rows with sqlite3 and renders
    them with Jinja — each with `gunicorn -w 2`;

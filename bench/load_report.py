@@ -192,7 +192,11 @@ def format_table(results: Sequence[Result]) -> str:
 
 
 def format_report(run: Run) -> str:
-    db = "SQLite" if run.db == "sqlite" else "PostgreSQL (right after the bulk import, no ANALYZE)"
+    db = (
+        "SQLite"
+        if run.db == "sqlite"
+        else "PostgreSQL (right after the bulk import, no manual ANALYZE)"
+    )
     head = [
         f"{run.started_at[:10]}, commit {run.commit}, {db}, {run.products:,} products, "
         f"gunicorn -w {WORKERS} (sync), {run.wrk_version} -t{THREADS} -c{CONNECTIONS} "

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 
 from accounts.audit import record_audit
-from core.db import db
+from core.db import db, refresh_planner_statistics
 from core.text import clean_text, slugify
 
 from .admin_units import resolve_province
@@ -79,6 +79,8 @@ CERTIFICATE_FIELDS = (
     "expires_on",
 )
 MAX_SKU_LENGTH = 64
+# The tables an import writes (the audit log aside), analyzed after a bulk import.
+IMPORTED_TABLES = (Producer.__tablename__, Product.__tablename__, Certificate.__tablename__)
 MAX_AUDITED_PRODUCT_IDS = 1000  # an audit entry names at most this many changed products
 # Texts longer than the columns they are stored in are refused before the database sees them
 # (PostgreSQL would raise, SQLite would store them whole).
@@ -416,6 +418,10 @@ def import_catalog(
     record_audit("catalog.imported", ("import", 0), actor_id=actor_id, now=now, after=summary)
     db.session.commit()
     report.saved = True
+    if report.changed_product_ids:
+        # A bulk import changes the tables' sizes: the planner must learn it now, not whenever
+        # autovacuum gets round to it (docs/performance.md).
+        refresh_planner_statistics(*IMPORTED_TABLES)
     return report
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -128,7 +129,19 @@ class Certificate(db.Model):
     """One OCOP recognition of one product. A product keeps every certificate it ever held."""
 
     __tablename__ = "certificate"
-    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),)
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        # The for-sale rule's lookup per product (catalog/for_sale.py), answered from the index
+        # alone: product, then status, then the validity dates and stars (docs/performance.md).
+        Index(
+            "ix_certificate_product_validity",
+            "product_id",
+            "status",
+            "expires_on",
+            "issued_on",
+            "stars",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)

@@ -17,6 +17,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest value an Integer column (every id, stock, weight) holds on PostgreSQL. A number from
+# a URL or a form above it is refused before it reaches the database ("integer out of range").
+MAX_INT = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -82,6 +87,22 @@ class WriteTransactionOpen(RuntimeError):
     A programming error (not a domain error): the caller must commit or roll back its own work
     first, so that begin_write never commits half-done work on someone else's behalf.
     """
+
+
+def refresh_planner_statistics(*tables: str) -> None:
+    """Run ANALYZE on `tables` after a bulk write, so the planner knows their new sizes.
+
+    PostgreSQL plans with the statistics it last gathered; right after thousands of rows arrive
+    (an import into a fresh database) it still believes the tables are empty and picks plans
+    that are slow by orders of magnitude (docs/performance.md). Autovacuum would catch up later,
+    if it runs at all; a bulk import should not wait for it. SQLite's planner uses
+    `sqlite_stat1` the same way. Commits the session first (ANALYZE reads committed rows).
+    """
+    db.session.commit()
+    preparer = db.engine.dialect.identifier_preparer
+    with db.engine.begin() as conn:
+        for table in tables:
+            conn.exec_driver_sql(f"ANALYZE {preparer.quote(table)}")
 
 
 def ping() -> None:

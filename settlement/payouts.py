@@ -131,9 +131,13 @@ def mark_payout_line(
     line_id: int, status: PayoutStatus, *, now: datetime, actor_id: int | None
 ) -> PayoutLine:
     """The bank paid (or bounced) one transfer. Each line is decided once (guarded UPDATE):
-    paid moves the money from clearing to the bank, failed gives the balance back. Flushes."""
+    paid moves the money from clearing to the bank, failed gives the balance back.
+
+    Starts the transaction as a writer (`begin_write`: call it with nothing unsaved); flushes,
+    the caller commits."""
     if status == PayoutStatus.PENDING:
         raise ValueError("a payout line is marked paid or failed")
+    begin_write()
     line = db.session.get(PayoutLine, line_id)
     if line is None:
         raise PayoutNotFound(line_id=line_id)

@@ -57,6 +57,18 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_request_log(app)
 
+    from .common.input_guard import init_input_guard
+
+    init_input_guard(app)
+
+    from .security_headers import init_security_headers
+
+    init_security_headers(app)
+    # After the request id is assigned: a 304 answered before the view still carries it.
+    from .http_cache import init_http_cache
+
+    init_http_cache(app)
+
     from .errors import init_errors
 
     init_errors(app)
@@ -69,6 +81,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from .common.search_service import init_search
 
     init_search(app)
+
+    from .common.index_follower import init_index_follower
+
+    init_index_follower(app)
 
     from .cli import register_cli
 
@@ -94,9 +110,23 @@ def _resolve_paths(app: Flask) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("postgresql"):
+        # An unreachable server answers 503 within seconds instead of hanging every worker.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", app.config.get("DATABASE_CONNECT_TIMEOUT", 5))
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     if uri.startswith("sqlite"):
         # SQLite: wait for a writer instead of failing with "database is locked".
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    else:
+        # A server database: a pool sized for the worker model (config.py, DB_POOL_*).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "pool_size": app.config["DB_POOL_SIZE"],
+            "max_overflow": app.config["DB_MAX_OVERFLOW"],
+            "pool_recycle": app.config["DB_POOL_RECYCLE_SECONDS"],
+        }
 
 
 def _init_login(app: Flask) -> None:
@@ -117,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
+    from .kiosk import bp as kiosk_bp
     from .ops import bp as ops_bp
     from .orders import bp as orders_bp
     from .origin import bp as origin_bp
@@ -138,4 +169,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ops_bp)
     app.register_blueprint(producer_bp, url_prefix="/producer")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(kiosk_bp)
     csrf.exempt(webhooks_bp)  # authenticated by the Stripe signature instead

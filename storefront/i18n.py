@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import format_date
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, refresh
 
 from core.money import format_vnd
@@ -13,10 +13,21 @@ from core.money import format_vnd
 LOCALE_SESSION_KEY = "lang"
 # Command-line tools speak English: their readers are operators, their source strings English.
 COMMAND_LINE_LOCALE = "en"
+# A page whose URL names its language (the kiosk: /kiosk/<point>/<lang>/) sets it for the request.
+FORCED_LOCALE_KEY = "forced_locale"
+
+
+def force_request_locale(locale: str) -> None:
+    """Render this request in `locale`, whatever the session or Accept-Language say."""
+    setattr(g, FORCED_LOCALE_KEY, locale)
+    refresh()
 
 
 def select_locale() -> str:
     """The user's chosen language, else the best match of Accept-Language, else Vietnamese."""
+    forced = g.get(FORCED_LOCALE_KEY)
+    if forced:
+        return forced
     languages = current_app.config["LANGUAGES"]
     chosen = session.get(LOCALE_SESSION_KEY)
     if chosen in languages:

@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 from flask import current_app
 from markupsafe import Markup
 
-from catalog.changes import catalog_last_changed_at
 from core.clock import today_in_vietnam
 
+from .http_cache import catalog_marker
 from .i18n import current_locale
 
 T = TypeVar("T")
@@ -51,7 +51,7 @@ class FragmentCache:
 def cached_catalog_value(name: str, args: Hashable, build: Callable[[], T]) -> T:
     """Build (or reuse) a value that depends only on `args`, the locale, today and the catalog."""
     cache: FragmentCache = current_app.extensions["fragment_cache"]
-    key = (name, current_locale(), today_in_vietnam(), catalog_last_changed_at(), args)
+    key = (name, current_locale(), today_in_vietnam(), catalog_marker(), args)
     return cache.get_or_build(key, build)
 
 

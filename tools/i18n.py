@@ -2,6 +2,7 @@
 
     python tools/i18n.py update          # extract messages.pot, update vi and en catalogs
     python tools/i18n.py fill FILE.tsv   # msgid<TAB>msgstr lines fill empty vi entries
+    python tools/i18n.py fill FILE.tsv ko  # ... entries of another catalog (kiosk languages)
     python tools/i18n.py check           # exit 1 if a vi entry is missing, empty or fuzzy
 
 Source strings are English, so the en catalog needs no msgstr (gettext falls back to msgid);
@@ -20,6 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "storefront" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 VI_PO = TRANSLATIONS / "vi" / "LC_MESSAGES" / "messages.po"
+
+
+def _locales() -> list[str]:
+    """vi and en, then every other catalog present (e.g. the kiosk's ko and zh_Hans): adding a
+    language is adding its catalog directory."""
+    others = sorted(
+        path.name
+        for path in TRANSLATIONS.iterdir()
+        if (path / "LC_MESSAGES").is_dir() and path.name not in ("vi", "en")
+    )
+    return ["vi", "en", *others]
 
 
 def _pybabel(*args: str) -> None:
@@ -42,7 +54,7 @@ def update() -> None:
         str(POT),
         ".",
     )
-    for locale in ("vi", "en"):
+    for locale in _locales():
         po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
         if po.exists():
             _pybabel(
@@ -66,8 +78,9 @@ def _load(path: Path):
         return read_po(fh, locale=path.parent.parent.name)
 
 
-def fill(tsv: Path) -> None:
-    catalog = _load(VI_PO)
+def fill(tsv: Path, locale: str = "vi") -> None:
+    po_path = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+    catalog = _load(po_path)
     filled = 0
     for line in tsv.read_text(encoding="utf-8").splitlines():
         if not line.strip() or "\t" not in line:
@@ -84,7 +97,7 @@ def fill(tsv: Path) -> None:
             message.string = msgstr
         message.flags.discard("fuzzy")
         filled += 1
-    with VI_PO.open("wb") as fh:
+    with po_path.open("wb") as fh:
         write_po(fh, catalog, omit_header=False, sort_output=True, no_location=True)
     print(f"filled {filled} entries")
 
@@ -106,7 +119,7 @@ def main(argv: list[str]) -> int:
     if command == "update":
         update()
     elif command == "fill":
-        fill(Path(argv[2]))
+        fill(Path(argv[2]), argv[3] if len(argv) > 3 else "vi")
     elif command == "check":
         gaps = missing()
         for gap in gaps:

@@ -5,7 +5,7 @@ A `charge.refunded` that arrives before the payment it refunds used to be record
 it waits for (`waiting_for`, the PaymentIntent), and applied when that payment appears.
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-02 02:30:00
 
 """
@@ -15,7 +15,11 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0013"
+<<<<<<< HEAD
 down_revision = "0008"  # the lead re-chains
+=======
+down_revision = "0011"  # re-chained onto main (assigned base "0006")
+>>>>>>> main
 branch_labels = None
 depends_on = None
 

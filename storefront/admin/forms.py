@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SubmitField
 
+from ..common.form_i18n import TranslatedForm
 
-class ImportForm(FlaskForm):
+
+class ImportForm(TranslatedForm):
     csv_file = FileField(_l("Registry CSV file (UTF-8)"), validators=[FileRequired()])
     dry_run = BooleanField(_l("Check only, do not save"))
     skip_bad = BooleanField(_l("Import the valid rows and skip the rows with problems"))

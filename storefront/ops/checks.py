@@ -13,6 +13,8 @@ from typing import Any
 from flask import current_app
 
 from core.db import db, ping
+from search.index_follow import index_lag
+from search.indexer import index_state
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +61,17 @@ def check_redis() -> dict[str, Any] | None:
 
 def check_index() -> dict[str, Any]:
     """The search index: usable, and not further behind the database than allowed."""
-    from search.indexer import index_state
-
-    state = index_state(current_app.config["SEARCH_INDEX_DIR"])
-    return {"ok": state.value == "ok", "state": state.value}
+    index_dir = current_app.config["SEARCH_INDEX_DIR"]
+    state = index_state(index_dir)
+    usable = state.value in {"ok", "empty"}  # empty: a shop with nothing for sale yet
+    lag = index_lag(index_dir) if usable else None
+    allowed = current_app.config.get("READYZ_MAX_INDEX_LAG_SECONDS", 60)
+    return {
+        "ok": usable and lag is not None and lag <= allowed,
+        "state": state.value,
+        "lag_seconds": None if lag is None else round(lag, 1),
+        "max_lag_seconds": allowed,
+    }
 
 
 def readiness() -> tuple[bool, dict[str, Any]]:

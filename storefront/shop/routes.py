@@ -33,7 +33,7 @@ from core.clock import today_in_vietnam
 from core.db import ping
 
 from ..access import access
-from ..common.listing_args import product_query_from_args
+from ..common.listing_args import MAX_PAGE, int_arg, product_query_from_args
 from ..common.urls import safe_next_path
 from ..i18n import LOCALE_SESSION_KEY, current_locale
 from ..page_cache import cached_catalog_fragment, cached_catalog_value
@@ -66,9 +66,12 @@ def home():
 def _render_listing(template: str, filters: ProductQuery, cache_name: str, **context):
     def render() -> str:
         today = today_in_vietnam()
+        page = list_products_for_sale(filters, today)
+        if page.page > 1 and not page.items:
+            abort(404)  # past the last page: not found, never "116 products" and "no products"
         return render_template(
             "shop/_listing_main.html",
-            page=list_products_for_sale(filters, today),
+            page=page,
             filters=filters,
             province_counts=count_for_sale_by_province(today),
             provinces=all_provinces(),
@@ -120,7 +123,7 @@ def producer_detail(slug: str):
     producer = get_producer_by_slug(slug) or abort(404)
     filters = ProductQuery(
         producer_id=producer.id,
-        page=max(1, request.args.get("page", 1, type=int) or 1),
+        page=int_arg(request.args.get("page"), 1, MAX_PAGE) or 1,
         per_page=current_app.config["PER_PAGE"],
     )
     return _render_listing(

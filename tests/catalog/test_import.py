@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from catalog.importer import COLUMNS, import_catalog
+from catalog.importer import COLUMNS, IMPORTED_TABLES, import_catalog
 from catalog.models import Certificate, Producer, Product
 from core.clock import utcnow
 from core.db import db
@@ -165,3 +165,45 @@ def test_cli_import_is_audited_like_the_admin_page(runner, tmp_path):
     assert entry.actor_id is None  # the command line acts as the system
     assert (entry.after["created"], entry.after["rejected"]) == (3, 4)
     assert len(entry.after["product_ids"]) == 3
+
+
+def _times_analyzed(table: str) -> int:
+    """How often `table` has been analyzed (PostgreSQL), or whether it has statistics (SQLite)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_stat_clear_snapshot()"))
+        count = db.session.scalar(
+            text("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = :t"), {"t": table}
+        )
+        db.session.rollback()
+        return int(count or 0)
+    exists = db.session.scalar(
+        text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    )
+    found = exists and db.session.scalar(
+        text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = :t"), {"t": table}
+    )
+    db.session.rollback()
+    return int(found or 0)
+
+
+def test_a_bulk_import_refreshes_the_planner_statistics_of_its_tables(app):
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")  # creates sqlite_stat1
+            conn.exec_driver_sql("DELETE FROM sqlite_stat1")
+    before = {table: _times_analyzed(table) for table in IMPORTED_TABLES}
+    # MIXED holds bad rows: a file imports whole or not at all, so keep the good ones.
+    report = import_catalog(MIXED, actor_id=None, now=utcnow(), skip_bad=True)
+    assert report.created == 3
+    after = {table: _times_analyzed(table) for table in IMPORTED_TABLES}
+    assert all(after[table] > before[table] for table in IMPORTED_TABLES), (before, after)
+
+
+def test_a_dry_run_analyzes_nothing(app):
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("DELETE FROM sqlite_stat1")
+    before = _times_analyzed("product")
+    import_catalog(MIXED, actor_id=None, now=utcnow(), dry_run=True)
+    assert _times_analyzed("product") == before

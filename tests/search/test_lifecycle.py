@@ -9,12 +9,13 @@ from pathlib import Path
 
 from catalog.models import Product
 from core.db import db
+from search import indexer
 from search.indexer import (
     IndexState,
+    WriteLock,
     has_pending,
     index_state,
     live_dir,
-    open_index,
     rebuild_index,
     refresh_products,
 )
@@ -39,14 +40,20 @@ def _header() -> str:
     return ",".join(COLUMNS) + "\n"
 
 
-def test_rebuild_swaps_generations_and_reports_state(index_dir, small_catalog):
+def test_rebuild_swaps_generations_and_reports_state(index_dir, small_catalog, monkeypatch):
     assert index_state(index_dir) is IndexState.MISSING
     assert rebuild_index(index_dir) == len(small_catalog)
     first = live_dir(index_dir)
     assert index_state(index_dir) is IndexState.OK
     rebuild_index(index_dir)
-    assert live_dir(index_dir) != first
-    assert not os.path.exists(first)  # the old generation is cleaned up
+    second = live_dir(index_dir)
+    assert second != first
+    assert os.path.exists(first)  # kept a few seconds for readers that resolved the link
+    monkeypatch.setattr(indexer, "RETIRED_GENERATION_GRACE", 0.0)
+    rebuild_index(index_dir)
+    # Retired long enough (grace 0): cleaned up; only the live generation is left.
+    assert not os.path.exists(first) and not os.path.exists(second)
+    assert os.path.exists(live_dir(index_dir))
 
 
 def test_empty_catalog_gives_an_empty_index(index_dir):
@@ -68,7 +75,7 @@ def test_corrupt_index_is_reported(built_index):
 def test_refresh_while_another_process_holds_the_lock_is_deferred_not_raised(
     built_index, search, make_product
 ):
-    lock = open_index(built_index).lock("WRITELOCK")
+    lock = WriteLock(built_index)  # as another process would hold it
     assert lock.acquire()
     try:
         product = make_product(name="Bánh pía Sóc Trăng", name_en="Pia cake")
@@ -85,7 +92,7 @@ def test_refresh_waits_for_a_rebuild_and_lands_in_the_new_generation(
     built_index, search, make_product
 ):
     product = make_product(name="Miến dong Bình Liêu", name_en="Binh Lieu glass noodles")
-    lock = open_index(built_index).lock("WRITELOCK")
+    lock = WriteLock(built_index)
     lock.acquire()
     refresh_products(built_index, [product.id], timeout=0.01)  # deferred
     lock.release()

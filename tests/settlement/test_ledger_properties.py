@@ -263,11 +263,11 @@ def _check_invariants(world, model: Model) -> None:
 
 
 @settings(
-    max_examples=12,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(ops=st.lists(operation, min_size=10, max_size=40))
+@given(ops=st.lists(operation, min_size=10, max_size=30))
 def test_random_sequences_keep_every_invariant(
     money_world, make_cart, checkout_details, all_providers, ops
 ):

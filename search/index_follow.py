@@ -1,0 +1,266 @@
+"""The index follows the database: changes made on *any* server reach this server's index.
+
+Each server keeps its own Whoosh index (a cache). Every catalog row carries `updated_at`, so
+"what changed since the index was written" is a few indexed range queries. The live
+generation's manifest records `covers_until`: the database's change marker read *before* the
+products were read. `catch_up` (run about once a second by each server,
+`storefront/common/index_follower.py`) finds products whose product, producer, certificate or
+photo rows changed after `covers_until - OVERLAP`, re-indexes those not already indexed in that
+version, and moves `covers_until` forward.
+
+Why the overlap: `updated_at` is stamped when a transaction writes, not when it commits, and by
+the clock of the server that wrote it. A change stamped 09:00:00.5 that commits at 09:00:02,
+after a marker of 09:00:01 was read, would otherwise be missed for good. Within the overlap
+window each product's newest stamp (its *fingerprint*) is remembered in the manifest, so a
+product is re-indexed once per change, not once per tick. The window (`OVERLAP`) must exceed
+the longest catalog transaction plus the clock skew between servers (NTP keeps it far below).
+
+A product deleted from the database stays in other servers' indexes until their next rebuild;
+search never shows it (hits are intersected with the for-sale snapshot).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, union, union_all
+
+from catalog.changes import catalog_last_changed_at
+from catalog.models import Certificate, Producer, Product, ProductImage
+from core import clock
+from core.db import db
+
+from .indexer import (
+    SCHEMA_VERSION,
+    IndexCorrupt,
+    IndexState,
+    Manifest,
+    _link,
+    _pending_files,
+    _read_pending,
+    _remove_files,
+    _update_documents,
+    _write_atomically,
+    _write_generation,
+    index_state,
+    live_dir,
+    live_manifest,
+    rebuild_locked,
+    write_lock,
+)
+
+log = logging.getLogger(__name__)
+
+OVERLAP = timedelta(seconds=120)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # before any change
+
+
+# --- what changed in the database ------------------------------------------------------------
+
+
+def catalog_marker() -> datetime | None:
+    """The newest `updated_at` of the catalog tables (None for an empty catalog)."""
+    stamps = [stamp for stamp in catalog_last_changed_at() if stamp is not None]
+    return max(stamps) if stamps else None
+
+
+def _changed_ids_query(since: datetime):
+    return union(
+        select(Product.id).where(Product.updated_at > since),
+        select(Product.id)
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(Producer.updated_at > since),
+        select(Certificate.product_id).where(Certificate.updated_at > since),
+        select(ProductImage.product_id).where(ProductImage.updated_at > since),
+    )
+
+
+def fingerprints_of(product_ids: set[int]) -> dict[int, str]:
+    """product id → newest `updated_at` of its product, producer, certificates and photos."""
+    if not product_ids:
+        return {}
+    ids = sorted(product_ids)
+    found: dict[int, datetime] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        parts = union_all(
+            select(Product.id.label("pid"), Product.updated_at.label("stamp")).where(
+                Product.id.in_(chunk)
+            ),
+            select(Product.id, Producer.updated_at)
+            .join(Producer, Producer.id == Product.producer_id)
+            .where(Product.id.in_(chunk)),
+            select(Certificate.product_id, Certificate.updated_at).where(
+                Certificate.product_id.in_(chunk)
+            ),
+            select(ProductImage.product_id, ProductImage.updated_at).where(
+                ProductImage.product_id.in_(chunk)
+            ),
+        ).subquery()
+        rows = db.session.execute(
+            select(parts.c.pid, func.max(parts.c.stamp)).group_by(parts.c.pid)
+        )
+        for pid, stamp in rows:
+            found[pid] = _aware(stamp)
+    return {pid: stamp.isoformat() for pid, stamp in found.items()}
+
+
+def changes_since(since: datetime | None) -> dict[int, str]:
+    """Fingerprints of every product changed after `since - OVERLAP` (all when None)."""
+    if since is None:
+        return {}
+    ids = set(db.session.scalars(_changed_ids_query(_aware(since) - OVERLAP)))
+    return fingerprints_of(ids)
+
+
+def oldest_change_after(since: datetime | None) -> datetime | None:
+    """The oldest catalog `updated_at` after `since` (the first change not yet covered)."""
+    lower = _aware(since) if since is not None else _EPOCH
+    query = union_all(
+        *(
+            select(func.min(model.updated_at)).where(model.updated_at > lower)
+            for model in (Producer, Product, Certificate, ProductImage)
+        )
+    )
+    stamps = [_aware(stamp) for stamp in db.session.execute(query).scalars() if stamp]
+    return min(stamps) if stamps else None
+
+
+def _aware(stamp: datetime | str) -> datetime:
+    if isinstance(stamp, str):  # SQLite through a UNION loses the column type
+        stamp = datetime.fromisoformat(stamp)
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+
+
+def merge_recent(manifest: Manifest, fingerprints: dict[int, str]) -> dict[int, str]:
+    """The manifest's recent fingerprints plus these, without those older than the window."""
+    merged = {**manifest.recent, **fingerprints}
+    if manifest.covers_until is None:
+        return merged
+    floor = _aware(manifest.covers_until) - OVERLAP
+    return {pid: stamp for pid, stamp in merged.items() if _aware(stamp) > floor}
+
+
+# --- how far the index follows ---------------------------------------------------------------
+
+
+@dataclass
+class Coverage:
+    covers_until: datetime | None
+    recent: dict[int, str]
+
+
+def _progress_path(index_dir: str) -> str:
+    return _link(index_dir) + ".follow.json"
+
+
+def coverage(index_dir: str, manifest: Manifest) -> Coverage:
+    """How far the live generation follows the database: its manifest, or the follower's
+    progress file when that speaks of the same generation (catching up with nothing to write
+    moves the marker without making a generation)."""
+    found = Coverage(manifest.covers_until, dict(manifest.recent))
+    try:
+        with open(_progress_path(index_dir), encoding="utf-8") as handle:
+            raw = json.load(handle)
+        if raw.get("generation") == os.path.basename(live_dir(index_dir)) and raw.get("covers"):
+            found = Coverage(
+                datetime.fromisoformat(raw["covers"]),
+                {int(pid): str(stamp) for pid, stamp in raw.get("recent", {}).items()},
+            )
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+    return found
+
+
+def _save_progress(index_dir: str, found: Coverage) -> None:
+    _write_atomically(
+        _progress_path(index_dir),
+        json.dumps(
+            {
+                "generation": os.path.basename(live_dir(index_dir)),
+                "covers": found.covers_until.isoformat() if found.covers_until else None,
+                "recent": {str(pid): stamp for pid, stamp in found.recent.items()},
+            }
+        ),
+    )
+
+
+@dataclass
+class CatchUp:
+    """What one `catch_up` did."""
+
+    action: str  # "locked" (another writer is at it), "rebuilt", "updated", "current"
+    products: int = 0
+
+
+def catch_up(index_dir: str, *, lock_timeout: float = 0.0) -> CatchUp:
+    """Bring this server's index up to the database: incremental, or a rebuild when the index
+    is missing, outdated or corrupt. Skips (action "locked") when another writer holds the lock.
+    """
+    with write_lock(index_dir, lock_timeout) as held:
+        if not held:
+            return CatchUp("locked")
+        state = index_state(index_dir)
+        if state is not IndexState.OK and state is not IndexState.EMPTY:
+            log.warning("search index %s is %s: rebuilding it", index_dir, state.value)
+            return CatchUp("rebuilt", rebuild_locked(index_dir))
+        manifest = live_manifest(index_dir)
+        if manifest is None:  # vanished since the state check
+            return CatchUp("rebuilt", rebuild_locked(index_dir))
+        return _catch_up_locked(index_dir, manifest)
+
+
+def _catch_up_locked(index_dir: str, manifest: Manifest) -> CatchUp:
+    marker = catalog_marker()  # first: what changes after this is caught next time
+    found = coverage(index_dir, manifest)
+    if found.covers_until is None:
+        # Built from an empty catalog: everything there is now is new.
+        changed = fingerprints_of(set(db.session.scalars(select(Product.id))))
+    else:
+        changed = changes_since(found.covers_until)
+    pending_files = _pending_files(index_dir)
+    to_write = {pid for pid, stamp in changed.items() if found.recent.get(pid) != stamp}
+    to_write |= _read_pending(pending_files)
+    candidates = [c for c in (found.covers_until, marker) if c is not None]
+    covers_until = max(map(_aware, candidates)) if candidates else None
+    recent = merge_recent(
+        Manifest(files={}, schema_version=str(SCHEMA_VERSION), covers_until=covers_until),
+        {**found.recent, **changed},
+    )
+    if to_write:
+        try:
+            _write_generation(
+                index_dir,
+                lambda writer: _update_documents(writer, to_write),
+                base=live_dir(index_dir),
+                covers_until=covers_until,
+                recent=recent,
+            )
+        except IndexCorrupt:
+            return CatchUp("rebuilt", rebuild_locked(index_dir))
+        _remove_files(pending_files)
+        return CatchUp("updated", len(to_write))
+    if covers_until != found.covers_until or recent != found.recent:
+        _save_progress(index_dir, Coverage(covers_until, recent))
+    return CatchUp("current")
+
+
+def index_lag(index_dir: str, now: datetime | None = None) -> float | None:
+    """Seconds the index is behind the database: how long the oldest change it does not have
+    has been waiting (0 when current). None when there is no usable index. Never raises."""
+    try:
+        manifest = live_manifest(index_dir)
+        if manifest is None:
+            return None
+        oldest = oldest_change_after(coverage(index_dir, manifest).covers_until)
+    except Exception:
+        log.warning("could not measure the search index's lag", exc_info=True)
+        db.session.rollback()
+        return None
+    if oldest is None:
+        return 0.0
+    return max(0.0, ((now or clock.utcnow()) - oldest).total_seconds())

@@ -1,0 +1,1 @@
+"""Counter and admin pages for display points (filled in step 4)."""
