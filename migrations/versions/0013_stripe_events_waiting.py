@@ -15,11 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-<<<<<<< HEAD
-down_revision = "0008"  # the lead re-chains
-=======
 down_revision = "0011"  # re-chained onto main (assigned base "0006")
->>>>>>> main
 branch_labels = None
 depends_on = None
 
