@@ -59,6 +59,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_request_log(app)
 
+    from .common.input_guard import init_input_guard
+
+    init_input_guard(app)
+
     from .security_headers import init_security_headers
 
     init_security_headers(app)
@@ -108,6 +112,12 @@ def _resolve_paths(app: Flask) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("postgresql"):
+        # An unreachable server answers 503 within seconds instead of hanging every worker.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", app.config.get("DATABASE_CONNECT_TIMEOUT", 5))
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     if uri.startswith("sqlite"):
         # SQLite: wait for a writer instead of failing with "database is locked".
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
