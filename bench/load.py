@@ -203,7 +203,7 @@ def check_paths(base_url: str, paths: Sequence[str], sample: int = 5) -> list[st
 
 
 def within_last_page(base_url: str, path_file: Path) -> int:
-    """Listing paths past their filter's last page answer 404 (as they should): replace each
+    """Listing and search paths past their last page answer 404 (as they should): replace each
     such path by its first page, so every request measured is a page. Returns how many."""
     from concurrent.futures import ThreadPoolExecutor
     from urllib.parse import parse_qsl, urlencode
@@ -500,7 +500,7 @@ def measure(args: argparse.Namespace) -> Run:
             seed=args.seed,
         )
         selected = [p for p in PAGES if p.key in args.pages or p.server != "shop"]
-        for key in ("listing", "province"):
+        for key in ("listing", "province", "search"):
             if key in args.pages:
                 replaced = within_last_page(shop_url, files[key])
                 log(f"{key}: {replaced} paths past their last page (404) asked as page 1")
