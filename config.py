@@ -136,6 +136,8 @@ class Config:
     PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
     SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
     PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
+    # VAT rate on e-invoice data: a percentage ("5", "8", "10") or "KCT" (not subject to VAT).
+    EINVOICE_VAT_RATE = env_str("EINVOICE_VAT_RATE", "5")
 
 
 class DevelopmentConfig(Config):

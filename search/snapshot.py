@@ -52,6 +52,7 @@ class ForSaleSnapshot:
         self._autocomplete: AutocompleteIndex | None = None
         self._haystacks: dict[int, tuple[set[str], set[str]]] | None = None
         self._facet_columns: _FacetColumns | None = None
+        self._folded_names: dict[int, str] | None = None
 
     def facet_columns(self) -> _FacetColumns:
         """Per-product facet values and per-value product sets, for counting in C loops."""
@@ -64,6 +65,14 @@ class ForSaleSnapshot:
         if self._autocomplete is None:
             self._autocomplete = AutocompleteIndex(self.rows.values())
         return self._autocomplete
+
+    def folded_names(self) -> dict[int, str]:
+        """id → folded name with single spaces (for the kind-first rule of ranking)."""
+        if self._folded_names is None:
+            self._folded_names = {
+                pid: " ".join(syllables(fold(row.name))) for pid, row in self.rows.items()
+            }
+        return self._folded_names
 
     def haystacks(self) -> dict[int, tuple[set[str], set[str]]]:
         """id → (folded name words, folded other words); for the database fallback."""

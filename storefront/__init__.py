@@ -28,6 +28,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     _init_login(app)
 
+    from settlement.einvoice import check_vat_rate
     from settlement.ledger import configure as configure_settlement
 
     configure_settlement(
@@ -35,6 +36,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         hold_days=app.config["SETTLEMENT_HOLD_DAYS"],
         payout_minimum_vnd=app.config["PAYOUT_MINIMUM_VND"],
     )
+    check_vat_rate(app.config["EINVOICE_VAT_RATE"])
 
     from .i18n import init_i18n, select_locale
 

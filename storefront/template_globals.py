@@ -21,6 +21,8 @@ from .common.labels import (
     payment_method_label,
     producer_kind_label,
 )
+from .common.visitor import current_cart_count
+from .common.vocabulary import issuer_label, unit_label
 from .errors import import_problem_message
 
 
@@ -57,6 +59,9 @@ def init_template_globals(app: Flask) -> None:
     labels = (group_label, producer_kind_label, issuer_level_label, certificate_state_label)
     labels += (order_status_label, payment_method_label)
     app.jinja_env.globals.update({f.__name__: f for f in (*helpers, *rules, *labels)})
+    app.jinja_env.globals.update(
+        cart_item_count=current_cart_count, unit_label=unit_label, issuer_label=issuer_label
+    )
     app.jinja_env.globals.update(
         sort_labels=SORT_LABELS, ocop_stars=OCOP_STARS, max_stars=MAX_STARS
     )

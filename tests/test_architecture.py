@@ -166,13 +166,17 @@ def blueprint_import_offences(root: Path) -> list[str]:
 _STAR_TUPLE = re.compile(r"\(\s*[1-5]\s*,\s*[1-5]\s*(,\s*[1-5]\s*)+\)")
 
 
+_STAR_WORD = re.compile(r"(?<![a-z])stars?(?![a-z])")
+
+
 def _mentions_stars(node: ast.AST) -> bool:
     """A name, attribute or string in `node` speaks of stars (`cert.stars`, `args.get("stars")`)."""
     for sub in ast.walk(node):
         text = getattr(sub, "id", None) or getattr(sub, "attr", None)
         if text is None and isinstance(sub, ast.Constant) and isinstance(sub.value, str):
             text = sub.value
-        if text and "star" in text.lower():
+        # Words, not substrings: `stars`, `min_stars`, `OCOP 5★ stars` — never `start`.
+        if text and _STAR_WORD.search(text.lower()):
             return True
     return False
 

@@ -88,9 +88,11 @@ def count_for_sale_by_group(on: date) -> dict[str, int]:
 
 
 def featured_products(on: date, limit: int = 8) -> list[Product]:
-    """5★ products for sale first, then 4★, newest first (home page)."""
+    """5★ products for sale and in stock first, then 4★, newest first (home page)."""
     query = (
-        select_for_sale(on).order_by(current_stars_expr(on).desc(), Product.id.desc()).limit(limit)
+        select_for_sale(on)
+        .where(Product.stock > 0)
+        .order_by(current_stars_expr(on).desc(), Product.id.desc()).limit(limit)
     )
     return list(db.session.scalars(query))
 

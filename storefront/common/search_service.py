@@ -65,8 +65,8 @@ class _BackgroundRebuild:
         with self.app.app_context():
             index_dir = self.app.config["SEARCH_INDEX_DIR"]
             try:
-                if index_state(index_dir).value == "ok":
-                    return  # another process fixed it already
+                if index_state(index_dir).value in {"ok", "empty"}:
+                    return  # another process fixed it already (or nothing is for sale yet)
                 count = rebuild_index(index_dir)
                 log.warning("search index was %s; rebuilt with %d products", reason, count)
             except Exception:

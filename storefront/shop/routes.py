@@ -66,9 +66,12 @@ def home():
 def _render_listing(template: str, filters: ProductQuery, cache_name: str, **context):
     def render() -> str:
         today = today_in_vietnam()
+        page = list_products_for_sale(filters, today)
+        if page.page > 1 and not page.items:
+            abort(404)  # past the last page: not found, never "116 products" and "no products"
         return render_template(
             "shop/_listing_main.html",
-            page=list_products_for_sale(filters, today),
+            page=page,
             filters=filters,
             province_counts=count_for_sale_by_province(today),
             provinces=all_provinces(),
