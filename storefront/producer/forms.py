@@ -87,7 +87,16 @@ class ProductForm(TranslatedForm):
 
 class PhotoForm(TranslatedForm):
     photo = FileField(_l("Photo (JPG, PNG or WebP)"), validators=[FileRequired()])
+    alt = StringField(
+        _l("What the photo shows (for shoppers who cannot see it)"),
+        validators=[Optional(), Length(max=255)],
+    )
     submit = SubmitField(_l("Upload photo"))
+
+
+class PhotoAltForm(TranslatedForm):
+    alt = StringField(_l("Photo description"), validators=[DataRequired(), Length(max=255)])
+    submit = SubmitField(_l("Save description"))
 
 
 class CertificateForm(TranslatedForm):
