@@ -39,6 +39,7 @@ def test_counter_is_for_the_point_staff_only(
     login_as(staff)
     page = _text(client.get("/kiosk/HN1/counter"))
     assert pickup_of_order(order.id).number in page and "Sản phẩm thử" in page
+    assert "kiosk/counter.js" in page  # new pickups appear by themselves
     assert client.get("/kiosk/counter/").location.endswith("/kiosk/HN1/counter")
     assert client.get("/kiosk/admin/points").status_code == 403
 
