@@ -65,7 +65,7 @@ def test_curl_head_of_home_product_origin_portal_admin_shows_the_headers(http_se
         "origin": (f"/o/{product.origin_code}", 200),
         "portal": ("/producer/", 302),  # signed out: to the sign-in page, still with headers
         "admin": ("/admin/", 302),
-        "api": ("/api/products", 200),
+        "api": (f"/api/products/{product.sku}", 200),
         "static": ("/static/css/shop.css", 200),
         "not found": ("/no-such-page", 404),
     }
