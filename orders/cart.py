@@ -59,6 +59,17 @@ def _line_for(cart: Cart, product_id: int) -> CartLine | None:
     return next((line for line in cart.lines if line.product_id == product_id), None)
 
 
+def quantity_in_cart(cart: Cart | None, product_id: int) -> int:
+    """How many of a product the cart holds now (0 when none)."""
+    line = _line_for(cart, product_id) if cart is not None else None
+    return line.quantity if line else 0
+
+
+def item_count(cart: Cart | None) -> int:
+    """Items in the cart (quantities summed), for the header's cart badge."""
+    return sum(line.quantity for line in cart.lines) if cart is not None else 0
+
+
 def _sellable_product(product_id: int, on: date) -> Product:
     product = db.session.get(Product, product_id)
     if product is None or not is_for_sale(product_id, on):

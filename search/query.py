@@ -52,6 +52,7 @@ from .ranking import (
 )
 from .segmentation import Vocabulary, read_words
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
+from .snapshot_keeper import SnapshotKeeper
 from .spelling import MAX_CORRECTIONS, correct_words, is_english, is_known, spell_like_catalog
 from .understanding import KIND, PLACE, Concept, in_word_tables, understand, warm_up
 
@@ -196,8 +197,12 @@ class ProductSearch:
         snapshot_ttl: float = 30.0,
         on_index_unusable: Callable[[str], None] | None = None,
         result_cache_size: int = 0,
+        snapshots: SnapshotKeeper | None = None,
     ) -> None:
         self.index_dir = index_dir
+        # When given, the keeper holds the snapshot (patched per change, reloaded in the
+        # background: search/snapshot_keeper.py) and `snapshot_ttl` is not used.
+        self.snapshots = snapshots
         self.snapshot_ttl = snapshot_ttl
         # Ranked hits of recent queries, valid for one searcher + one snapshot (0 = off).
         self.result_cache_size = result_cache_size
@@ -212,6 +217,8 @@ class ProductSearch:
     # snapshot -------------------------------------------------------------------------------
 
     def snapshot(self, on: date) -> ForSaleSnapshot:
+        if self.snapshots is not None:
+            return self.snapshots.get(on)
         cached = self._snapshot
         now = time.monotonic()
         if cached and cached[1].on == on and now - cached[0] < self.snapshot_ttl:
@@ -222,6 +229,8 @@ class ProductSearch:
 
     def invalidate(self) -> None:
         """Forget the cached for-sale snapshot (call after products changed)."""
+        if self.snapshots is not None:
+            self.snapshots.invalidate()
         self._snapshot = None
 
     # index ----------------------------------------------------------------------------------

@@ -2,29 +2,51 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from catalog.admin_units import all_provinces, province_by_code
 from core.clock import today_in_vietnam
 from core.db import db
-from orders.cart import add_item, change_quantity, remove_item, summarize_cart
+from orders.cart import (
+    MAX_LINE_QUANTITY,
+    add_item,
+    change_quantity,
+    quantity_in_cart,
+    remove_item,
+    summarize_cart,
+)
 from orders.errors import OrdersError
 from orders.models import Cart
 
 from ..access import access
+from ..common.input_guard import parse_id
 from ..common.responses import saved
-from ..common.visitor import current_cart
+from ..common.visitor import chosen_ship_to, current_cart, remember_ship_to
 from ..errors import message_for
 from . import bp
 from .forms import AddToCartForm, ChangeQuantityForm, RemoveLineForm
 
-SHIP_TO_KEY = "ship_to"
+
+def _capped_message(line, wanted: int) -> str | None:
+    """What to tell the buyer when the cart holds fewer than they asked for (None if it holds all)."""
+    if line is None or line.quantity >= wanted:
+        return None
+    if line.quantity >= MAX_LINE_QUANTITY:
+        return _(
+            "At most %(max)d of one product per order: your cart now holds %(count)d.",
+            max=MAX_LINE_QUANTITY,
+            count=line.quantity,
+        )
+    return _("Only %(count)d left: your cart holds all of them.", count=line.quantity)
+
+
+def _quantity_problem() -> str:
+    return _("Please choose a quantity between 1 and %(max)d.", max=MAX_LINE_QUANTITY)
 
 
 def _product_id(form) -> int | None:
-    raw = form.product_id.data or ""
-    return int(raw) if raw.isdigit() else None
+    return parse_id(form.product_id.data)
 
 
 @bp.get("/cart")
@@ -32,8 +54,8 @@ def _product_id(form) -> int | None:
 def view():
     ship_to = request.args.get("ship_to")
     if ship_to is not None:
-        session[SHIP_TO_KEY] = ship_to if province_by_code(ship_to) else None
-    ship_to = session.get(SHIP_TO_KEY)
+        remember_ship_to(ship_to if province_by_code(ship_to) else None)
+    ship_to = chosen_ship_to()
     summary = summarize_cart(current_cart(), today_in_vietnam(), ship_to=ship_to)
     return render_template(
         "cart/view.html",
@@ -51,19 +73,19 @@ def add():
     form = AddToCartForm()
     product_id = _product_id(form)
     if not form.validate_on_submit() or product_id is None:
-        flash(_("Please choose a quantity between 1 and 99."), "error")
+        flash(_quantity_problem(), "error")
         return redirect(request.referrer or url_for("cart.view"))
+    cart = current_cart(create=True)
+    wanted = quantity_in_cart(cart, product_id) + form.quantity.data
     try:
-        line = add_item(
-            current_cart(create=True), product_id, form.quantity.data, today_in_vietnam()
-        )
+        line = add_item(cart, product_id, form.quantity.data, today_in_vietnam())
     except OrdersError as error:
         db.session.rollback()
         flash(message_for(error), "error")
         return redirect(request.referrer or url_for("cart.view"))
     db.session.commit()
-    if line.quantity < form.quantity.data:
-        flash(_("Only %(count)d left: your cart holds all of them.", count=line.quantity), "info")
+    if (capped := _capped_message(line, wanted)) is not None:
+        flash(capped, "info")
     else:
         flash(_("Added to your cart."), "success")
     return redirect(url_for("cart.view"))
@@ -81,13 +103,28 @@ def _posted_line(form) -> tuple[Cart, int] | None:
 @access("public")
 def update():
     form = ChangeQuantityForm()
-    if (line := _posted_line(form)) is None:
+    if (posted := _posted_line(form)) is None:
+        flash(
+            _("Please choose a quantity between 0 and %(max)d. Nothing was changed.",
+              max=MAX_LINE_QUANTITY),
+            "error",
+        )
         return redirect(url_for("cart.view"))
+    if quantity_in_cart(*posted) == 0:
+        flash(_("This product is no longer in your cart."), "error")
+        return redirect(url_for("cart.view"))
+    wanted = form.wanted_quantity()
     try:
-        change_quantity(*line, form.quantity.data, today_in_vietnam())
+        line = change_quantity(*posted, wanted, today_in_vietnam())
     except OrdersError as error:
         db.session.rollback()
         flash(message_for(error), "error")
+        return redirect(url_for("cart.view"))
+    if line is None:
+        return saved(_("Removed from your cart."), "cart.view")
+    if (capped := _capped_message(line, wanted)) is not None:
+        db.session.commit()
+        flash(capped, "info")
         return redirect(url_for("cart.view"))
     return saved(_("Cart updated."), "cart.view")
 

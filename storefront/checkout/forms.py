@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from orders.checkout import normalize_phone
+
+from ..common.form_i18n import TranslatedForm
 
 
 def _vietnamese_phone(form, field) -> None:
@@ -15,7 +16,7 @@ def _vietnamese_phone(form, field) -> None:
         raise ValidationError(_l("Enter a Vietnamese phone number, e.g. 0912 345 678."))
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(TranslatedForm):
     checkout_token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_\-]{16,64}$")])
     contact_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     phone = StringField(_l("Phone"), validators=[DataRequired(), _vietnamese_phone])

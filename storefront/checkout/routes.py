@@ -18,14 +18,16 @@ from orders.errors import OrdersError, OutOfStock
 from ..access import access
 from ..common.labels import PAYMENT_LABELS
 from ..common.payments import start_card_payment, web_providers
-from ..common.visitor import current_cart, remember_order
+from ..common.visitor import chosen_ship_to, current_cart, remember_order, remember_ship_to
 from ..errors import message_for
-from ..i18n import current_locale
+from ..i18n import current_locale, vnd_filter
 from . import bp
 from .forms import CheckoutForm
 
 
 def _prepare(form: CheckoutForm) -> None:
+    if request.method == "GET" and not form.province_code.data:
+        form.province_code.data = chosen_ship_to()  # the province chosen in the cart
     form.province_code.choices = [("", _("Choose a province"))] + [
         (p.code, p.name) for p in all_provinces()
     ]
@@ -46,6 +48,24 @@ def communes(province_code: str):
     return jsonify([{"code": c.code, "name": c.name} for c in communes_of_province(province_code)])
 
 
+@bp.get("/checkout/shipping/<province_code>.json")
+@access("public")
+def shipping(province_code: str):
+    """Shipping per producer and the grand total to a province, for the checkout summary."""
+    if province_by_code(province_code) is None:
+        abort(404)
+    remember_ship_to(province_code)
+    summary = summarize_cart(current_cart(), clock.today_in_vietnam(), ship_to=province_code)
+    return jsonify(
+        groups=[
+            {"producer_id": g.producer.id, "shipping": vnd_filter(g.shipping_fee_vnd or 0)}
+            for g in summary.groups
+        ],
+        shipping=vnd_filter(summary.shipping_vnd or 0),
+        total=vnd_filter(summary.total_vnd or 0),
+    )
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 @access("public")
 def start():
@@ -60,6 +80,8 @@ def start():
     _prepare(form)
     today = clock.today_in_vietnam()
     summary = summarize_cart(cart, today, ship_to=form.province_code.data or None)
+    if form.province_code.data and province_by_code(form.province_code.data):
+        remember_ship_to(form.province_code.data)
     if summary.is_empty:
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("cart.view"))
@@ -104,7 +126,9 @@ def _place(form: CheckoutForm, cart):
             return render_template(
                 "checkout/form.html",
                 form=form,
-                summary=summarize_cart(cart, clock.today_in_vietnam()),
+                summary=summarize_cart(
+                    cart, clock.today_in_vietnam(), ship_to=form.province_code.data or None
+                ),
             ), 400
         return redirect(url_for("cart.view"))
     remember_order(order.number)

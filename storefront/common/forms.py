@@ -5,20 +5,21 @@ from __future__ import annotations
 from flask import flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
+
+from .form_i18n import TranslatedForm
 
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TranslatedForm):
     """A button-only form (approve, hide/show, delete): just the CSRF token."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(TranslatedForm):
     """An action that needs a reason the other side will read (reject, revoke, cancel)."""
 
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])

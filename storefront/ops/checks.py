@@ -63,10 +63,11 @@ def check_index() -> dict[str, Any]:
     """The search index: usable, and not further behind the database than allowed."""
     index_dir = current_app.config["SEARCH_INDEX_DIR"]
     state = index_state(index_dir)
-    lag = index_lag(index_dir) if state.value == "ok" else None
+    usable = state.value in {"ok", "empty"}  # empty: a shop with nothing for sale yet
+    lag = index_lag(index_dir) if usable else None
     allowed = current_app.config.get("READYZ_MAX_INDEX_LAG_SECONDS", 60)
     return {
-        "ok": state.value == "ok" and lag is not None and lag <= allowed,
+        "ok": usable and lag is not None and lag <= allowed,
         "state": state.value,
         "lag_seconds": None if lag is None else round(lag, 1),
         "max_lag_seconds": allowed,

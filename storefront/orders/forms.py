@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from ..common.form_i18n import TranslatedForm
 
-class LookupForm(FlaskForm):
+
+class LookupForm(TranslatedForm):
     number = StringField(_l("Order number"), validators=[DataRequired(), Length(max=32)])
     phone = StringField(_l("Phone used at checkout"), validators=[DataRequired(), Length(max=20)])
     submit = SubmitField(_l("Find my order"))
 
 
-class PayForm(FlaskForm):
+class PayForm(TranslatedForm):
     submit = SubmitField(_l("Pay by card"))

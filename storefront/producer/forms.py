@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -28,12 +27,14 @@ from wtforms.validators import (
 from catalog.admin_units import all_provinces
 from catalog.enums import IssuerLevel, ProducerKind, ProductGroup
 from catalog.for_sale import OCOP_STARS
+from core.db import MAX_INT
 
+from ..common.form_i18n import TranslatedForm
 from ..common.forms import EMAIL_RE
 from ..common.labels import ISSUER_LEVEL_LABELS, group_label, producer_kind_label
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(TranslatedForm):
     kind = SelectField(_l("Kind of producer"), validators=[DataRequired()])
     name = StringField(_l("Name of the producer"), validators=[DataRequired(), Length(max=255)])
     registration_no = StringField(
@@ -55,7 +56,11 @@ class ApplicationForm(FlaskForm):
         self.province_code.choices = [SelectChoice(p.code, p.name) for p in all_provinces()]
 
 
-class ProductForm(FlaskForm):
+MAX_STOCK = MAX_INT  # the column's range: a larger number is a typing slip, refused by the form
+MAX_WEIGHT_GRAMS = MAX_INT
+
+
+class ProductForm(TranslatedForm):
     name = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=255)])
     name_en = StringField(_l("Name (English)"), validators=[Length(max=255)])
     group = SelectField(_l("Product group"), validators=[DataRequired()])
@@ -63,9 +68,13 @@ class ProductForm(FlaskForm):
     price_vnd = IntegerField(
         _l("Price (VND)"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000_000)]
     )
-    stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0)])
+    stock = IntegerField(
+        _l("Stock"), validators=[InputRequired(), NumberRange(min=0, max=MAX_STOCK)]
+    )
     weight_grams = IntegerField(
-        _l("Shipping weight (grams)"), default=0, validators=[Optional(), NumberRange(min=0)]
+        _l("Shipping weight (grams)"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=MAX_WEIGHT_GRAMS)],
     )
     story = TextAreaField(_l("Story (Vietnamese, Markdown)"), validators=[Length(max=20000)])
     story_en = TextAreaField(_l("Story (English, Markdown)"), validators=[Length(max=20000)])
@@ -76,12 +85,21 @@ class ProductForm(FlaskForm):
         self.group.choices = [SelectChoice(g.value, group_label(g.value)) for g in ProductGroup]
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(TranslatedForm):
     photo = FileField(_l("Photo (JPG, PNG or WebP)"), validators=[FileRequired()])
+    alt = StringField(
+        _l("What the photo shows (for shoppers who cannot see it)"),
+        validators=[Optional(), Length(max=255)],
+    )
     submit = SubmitField(_l("Upload photo"))
 
 
-class CertificateForm(FlaskForm):
+class PhotoAltForm(TranslatedForm):
+    alt = StringField(_l("Photo description"), validators=[DataRequired(), Length(max=255)])
+    submit = SubmitField(_l("Save description"))
+
+
+class CertificateForm(TranslatedForm):
     stars = SelectField(_l("Stars"), choices=[SelectChoice(str(n), f"{n}★") for n in OCOP_STARS])
     certificate_no = StringField(
         _l("Certificate number"), validators=[DataRequired(), Length(max=120)]
@@ -105,12 +123,26 @@ class CertificateForm(FlaskForm):
             raise ValidationError(_l("The end of validity is before the date of issue."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(TranslatedForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Regexp(EMAIL_RE), Length(max=255)])
     submit = SubmitField(_l("Invite"))
 
 
-class ShipForm(FlaskForm):
+class ShipForm(TranslatedForm):
     carrier = StringField(_l("Carrier"), validators=[DataRequired(), Length(max=80)])
     tracking_code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=80)])
     submit = SubmitField(_l("Mark shipped"))
+
+
+class BankAccountForm(TranslatedForm):
+    """The producer's payout account: a bank from the VietQR list, number, holder's name."""
+
+    bank_bin = SelectField(_l("Bank"), validators=[DataRequired()])
+    account_no = StringField(
+        _l("Account number"),
+        validators=[DataRequired(), Length(min=4, max=32), Regexp(r"^[0-9A-Za-z ]+$")],
+    )
+    account_name = StringField(
+        _l("Account holder's name"), validators=[DataRequired(), Length(min=2, max=120)]
+    )
+    submit = SubmitField(_l("Send for approval"))

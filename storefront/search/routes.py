@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request, url_for
+from flask import abort, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from catalog.admin_units import all_provinces
@@ -30,6 +30,8 @@ def highlight_filter(text: str, terms) -> Markup:
 @access("public")
 def results():
     query, filters, page = search_from_args(request.args)
+    if page.page > 1 and not page.items:
+        abort(404)
     return render_template(
         "search/results.html",
         query=query,

@@ -270,7 +270,7 @@ def test_page_shows_the_passport_facts(client, certified):
         format_origin_code(certified.origin_code),
         "8930000000019",
         "345/QĐ-UBND",
-        "UBND tỉnh Bến Tre",
+        "Bến Tre Provincial People",  # the issuer in English (issue 13); ' is escaped
         "Cooperative",
         "Xã Tân Thạch",
         "Ấp 3, Xã Tân Thạch",
