@@ -46,9 +46,11 @@ from .indexer import (
     _update_documents,
     _write_atomically,
     _write_generation,
+    documents_to_write,
     index_state,
     live_dir,
     live_manifest,
+    read_doc_digests,
     rebuild_locked,
     write_lock,
 )
@@ -223,7 +225,10 @@ def _catch_up_locked(index_dir: str, manifest: Manifest) -> CatchUp:
     else:
         changed = changes_since(found.covers_until)
     pending_files = _pending_files(index_dir)
-    to_write = {pid for pid, stamp in changed.items() if found.recent.get(pid) != stamp}
+    stamped = {pid for pid, stamp in changed.items() if found.recent.get(pid) != stamp}
+    # Only documents that differ: a sale (stock) or a certificate decision changes rows but
+    # not what is indexed, and must not cost every server a new generation.
+    to_write = documents_to_write(stamped, read_doc_digests(live_dir(index_dir)))
     to_write |= _read_pending(pending_files)
     candidates = [c for c in (found.covers_until, marker) if c is not None]
     covers_until = max(map(_aware, candidates)) if candidates else None
