@@ -57,6 +57,8 @@ class Config:
     # Empty means "SQLite file in the instance folder" (resolved by the app factory).
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # PostgreSQL: seconds to wait for a connection before the page answers 503.
+    DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
     # Connections kept per worker process (PostgreSQL). A sync gunicorn worker answers one
     # request at a time; its background threads (for-sale snapshot, scan-count flush, search
     # rebuild) need at most a few more, briefly. Workers × (size + overflow) must stay under
@@ -106,6 +108,10 @@ class Config:
     KIOSK_LOW_SHELF = env_int("KIOSK_LOW_SHELF", 3)
     # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
     REDIS_URL = env_str("REDIS_URL")
+    # Every key this app writes to Redis starts with it (several apps may share one Redis).
+    REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "ocop:")
+    # Connect and read timeout: Redis down or slow costs a sign-in at most this, once.
+    REDIS_TIMEOUT_MS = env_int("REDIS_TIMEOUT_MS", 50)
     RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 300)
     LOGIN_ATTEMPTS_PER_WINDOW = env_int("LOGIN_ATTEMPTS_PER_WINDOW", 10)
     PASSWORD_RESETS_PER_WINDOW = env_int("PASSWORD_RESETS_PER_WINDOW", 5)
@@ -129,11 +135,21 @@ class Config:
     # Seconds a browser or CDN may reuse an anonymous catalog page without asking (0: store it
     # but revalidate every time, answered 304 while the catalog is unchanged; never stale).
     HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)
+    # The for-sale snapshot (search facets, listings): loaded in the background when a worker
+    # starts, patched per catalog change, fully reloaded in the background this often.
+    SNAPSHOT_IN_BACKGROUND = env_bool("SNAPSHOT_IN_BACKGROUND", True)
+    SNAPSHOT_FULL_RELOAD_SECONDS = env_int("SNAPSHOT_FULL_RELOAD_SECONDS", 600)
+    # Origin scan counts are buffered per process and written in batches this often, or when
+    # this many views wait (0 seconds: each view written in its request).
+    SCAN_FLUSH_SECONDS = env_int("SCAN_FLUSH_SECONDS", 2)
+    SCAN_FLUSH_THRESHOLD = env_int("SCAN_FLUSH_THRESHOLD", 500)
     # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
     # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
     PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
     SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
     PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
+    # VAT rate on e-invoice data: a percentage ("5", "8", "10") or "KCT" (not subject to VAT).
+    EINVOICE_VAT_RATE = env_str("EINVOICE_VAT_RATE", "5")
 
 
 class DevelopmentConfig(Config):
@@ -148,6 +164,8 @@ class TestingConfig(Config):
     PUBLIC_BASE_URL = "https://ocop.test"
     LOAD_DEMO_CATALOG = False
     REDIS_URL = ""  # tests that want Redis pass it explicitly
+    SNAPSHOT_IN_BACKGROUND = False  # no threads behind a test's back; loads happen in the caller
+    SCAN_FLUSH_SECONDS = 0  # scans written in their request (tests/storefront/test_scan_buffer.py)
     SEARCH_FOLLOW_SECONDS = 0.0  # tests call the follower's tick themselves
 
 

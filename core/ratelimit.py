@@ -7,9 +7,12 @@ is fine for slowing down password guessing.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 
 class RateLimiter(Protocol):
@@ -57,10 +60,60 @@ class RedisRateLimiter:
         return int(count) <= limit
 
 
-def make_rate_limiter(redis_url: str = "") -> RateLimiter:
-    """Redis at `redis_url` if given, else in-process memory."""
-    if redis_url:
-        import redis
+class FallbackRateLimiter:
+    """Redis first; when it fails (down, slow, refused), this process's memory counters, and
+    Redis is left alone for `retry_seconds` so that no request waits on it again meanwhile.
 
-        return RedisRateLimiter(redis.Redis.from_url(redis_url))
+    With short socket timeouts on the client, a request pays at most one timeout (≈50 ms) when
+    Redis stops answering, and nothing while it is known to be down.
+    """
+
+    def __init__(
+        self, primary: RateLimiter, fallback: RateLimiter, retry_seconds: float = 5.0,
+        clock=time.monotonic,
+    ) -> None:  # fmt: skip
+        self._primary = primary
+        self._fallback = fallback
+        self._retry_seconds = retry_seconds
+        self._clock = clock
+        self._down_until = 0.0
+
+    @property
+    def primary_down(self) -> bool:
+        return self._clock() < self._down_until
+
+    def hit(self, key: str, limit: int, window_seconds: int) -> bool:
+        if not self.primary_down:
+            try:
+                return self._primary.hit(key, limit, window_seconds)
+            except Exception as error:  # noqa: BLE001 - any Redis failure: count in memory
+                self._down_until = self._clock() + self._retry_seconds
+                log.warning("rate limiter: Redis unavailable (%s); counting in memory", error)
+        return self._fallback.hit(key, limit, window_seconds)
+
+
+def redis_client(redis_url: str, timeout_seconds: float = 0.05):
+    """A Redis client that gives up fast: short connect and read timeouts, no retries."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis.from_url(
+        redis_url,
+        socket_connect_timeout=timeout_seconds,
+        socket_timeout=timeout_seconds,
+        retry=Retry(NoBackoff(), 0),
+        retry_on_timeout=False,
+    )
+
+
+def make_rate_limiter(
+    redis_url: str = "", key_prefix: str = "ocop:", timeout_seconds: float = 0.05
+) -> RateLimiter:
+    """Redis at `redis_url` (keys under `key_prefix`, memory when it fails), else memory."""
+    if redis_url:
+        redis_limiter = RedisRateLimiter(
+            redis_client(redis_url, timeout_seconds), prefix=f"{key_prefix}ratelimit:"
+        )
+        return FallbackRateLimiter(redis_limiter, MemoryRateLimiter())
     return MemoryRateLimiter()

@@ -22,6 +22,7 @@ Python instead (`snapshot.match_in_snapshot`). Autocomplete and highlighting liv
 
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import threading
@@ -41,11 +42,18 @@ from .analysis import fold, syllables
 from .autocomplete import Suggestion
 from .indexer import drain_pending, has_pending, live_dir, open_index
 from .postings import PostingScores, UnsupportedQuery, matching_docs, score_query
-from .ranking import build_query, concept_clauses, ranking_model, ranking_nudge
+from .ranking import (
+    build_query,
+    concept_clauses,
+    ranking_model,
+    ranking_nudge,
+    syllable_clauses,
+)
 from .segmentation import Vocabulary, read_words
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
-from .spelling import correct_words, is_english, is_known, spell_like_catalog
-from .understanding import Concept, understand
+from .snapshot_keeper import SnapshotKeeper
+from .spelling import MAX_CORRECTIONS, correct_words, is_english, is_known, spell_like_catalog
+from .understanding import KIND, Concept, in_word_tables, understand, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +65,9 @@ STORY_TIER_BELOW = 12
 # weight (kinds weigh more than other words, places less: search/understanding.py).
 RELATED_BELOW = 24
 RELATED_MIN_COVERAGE = 0.5
+# A product whose name starts with the kind the query names: × this (among the best few hundred).
+KIND_FIRST_BOOST = 1.5
+KIND_FIRST_AMONG = 200
 # Related scores: coverage first (this × the share of the query matched), then BM25F.
 RELATED_COVERAGE_SCALE = 10_000.0
 
@@ -183,8 +194,12 @@ class ProductSearch:
         snapshot_ttl: float = 30.0,
         on_index_unusable: Callable[[str], None] | None = None,
         result_cache_size: int = 0,
+        snapshots: SnapshotKeeper | None = None,
     ) -> None:
         self.index_dir = index_dir
+        # When given, the keeper holds the snapshot (patched per change, reloaded in the
+        # background: search/snapshot_keeper.py) and `snapshot_ttl` is not used.
+        self.snapshots = snapshots
         self.snapshot_ttl = snapshot_ttl
         # Ranked hits of recent queries, valid for one searcher + one snapshot (0 = off).
         self.result_cache_size = result_cache_size
@@ -192,10 +207,15 @@ class ProductSearch:
         self.on_index_unusable = on_index_unusable
         self._local = threading.local()
         self._snapshot: tuple[float, ForSaleSnapshot] | None = None
+        # The word tables and place names (read once per process, ~1 s): now, not on a
+        # shopper's first query.
+        warm_up()
 
     # snapshot -------------------------------------------------------------------------------
 
     def snapshot(self, on: date) -> ForSaleSnapshot:
+        if self.snapshots is not None:
+            return self.snapshots.get(on)
         cached = self._snapshot
         now = time.monotonic()
         if cached and cached[1].on == on and now - cached[0] < self.snapshot_ttl:
@@ -206,6 +226,8 @@ class ProductSearch:
 
     def invalidate(self) -> None:
         """Forget the cached for-sale snapshot (call after products changed)."""
+        if self.snapshots is not None:
+            self.snapshots.invalidate()
         self._snapshot = None
 
     # index ----------------------------------------------------------------------------------
@@ -258,7 +280,11 @@ class ProductSearch:
         reader = state.searcher.reader()
         corrected: list[str] | None = None
         # Words the catalog does not hold: Telex/VNI residue, run-together syllables.
-        read = read_words(words, state.vocabulary, known=lambda word: is_known(reader, word))
+        read = read_words(
+            words,
+            state.vocabulary,
+            known=lambda word: in_word_tables(word) or is_known(reader, word),
+        )
         if read:
             words = corrected = read[:MAX_QUERY_SYLLABLES]
         plan = self._understand(reader, words)
@@ -266,17 +292,21 @@ class ProductSearch:
         # matching them makes broad queries score thousands of documents; they are searched
         # only when tier 1 finds few (measured in docs/search.md).
         hits = self._tiered(state, plan, snapshot)
-        if not hits:
-            candidate = correct_words(reader, words)
-            if candidate:
-                # The corrected words are searched like typed ones: stories only if needed.
-                corrected_plan = self._understand(reader, candidate)
-                hits = self._tiered(state, corrected_plan, snapshot)
-                # Offer a correction only when it finds something.
-                if hits:
-                    corrected, plan = candidate, corrected_plan
+        for choice in range(MAX_CORRECTIONS if not hits else 0):
+            candidate = correct_words(reader, words, choice)
+            if not candidate:
+                break
+            # The corrected words are searched like typed ones: stories only if needed.
+            corrected_plan = self._understand(reader, candidate)
+            hits = self._tiered(state, corrected_plan, snapshot)
+            # Offer a correction only when it finds something.
+            if hits:
+                corrected, plan = candidate, corrected_plan
+                break
+        if hits:
+            hits = _kind_first(hits, plan, snapshot)
         related: dict[int, float] = {}
-        if len(hits) < RELATED_BELOW and len(plan) > 1:
+        if len(hits) < RELATED_BELOW and sum(len(concept.words) for concept in plan) > 1:
             related = self._related(state, plan, snapshot, exclude=hits)
         return _Hits(hits, related, corrected)
 
@@ -305,11 +335,19 @@ class ProductSearch:
         pairs = concept_clauses(plan, reader=reader, stories=False)
         total = sum(concept.weight for concept, _ in pairs)
         coverage: dict[int, float] = {}
+        within = for_sale.docs
         for concept, clause in pairs:
-            if clause is NullQuery:
-                continue
             weight = concept.weight
-            for docnum in matching_docs(clause, state.postings) & for_sale.docs:
+            whole = (
+                matching_docs(clause, state.postings) & within if clause is not NullQuery else set()
+            )
+            if len(concept.words) > 1:
+                # Part of a phrase counts for its part ("mắm" of "nước mắm").
+                share = weight / len(concept.words)
+                for part in syllable_clauses(concept, reader=reader, stories=False):
+                    for docnum in matching_docs(part, state.postings) & within - whole:
+                        coverage[docnum] = coverage.get(docnum, 0.0) + share
+            for docnum in whole:
                 coverage[docnum] = coverage.get(docnum, 0.0) + weight
         pid_of = for_sale.pid_of
         # Below full matches, only products matching most of the query; with none, the best
@@ -421,6 +459,29 @@ class ProductSearch:
         if not text.strip():
             return []
         return self.snapshot(on).autocomplete.suggest(text, limit)
+
+
+def _kind_first(
+    hits: dict[int, float], plan: list[Concept], snapshot: ForSaleSnapshot
+) -> dict[int, float]:
+    """Products whose name *starts* with a kind the query names ("Gạo thơm …" for `gạo`) rise
+    above those that carry the word later, usually in a brand ("Tranh gạo", "… Lê Gia")."""
+    heads = {
+        " ".join(fold(word) for word in words)
+        for concept in plan
+        if concept.role == KIND
+        for words in (concept.words, *concept.alternatives)
+    }
+    if not heads:
+        return hits
+    names = snapshot.folded_names()
+    top = heapq.nlargest(KIND_FIRST_AMONG, hits, key=hits.__getitem__)
+    boosted = dict(hits)
+    for pid in top:
+        name = names.get(pid, "")
+        if any(name == head or name.startswith(head + " ") for head in heads):
+            boosted[pid] = hits[pid] * KIND_FIRST_BOOST
+    return boosted
 
 
 def _load_rows_in_order(page_ids: list[int], on: date) -> list[Product]:

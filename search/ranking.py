@@ -18,7 +18,7 @@ from whoosh.query import AndMaybe, DisjunctionMax, NullQuery, Or, Query, Term
 from catalog.for_sale import MIN_STARS
 
 from .analysis import english_stems, fold, has_marks, joined_bigrams, tone_key
-from .understanding import Concept
+from .understanding import PLACE, Concept
 
 # Field boosts (measured on the relevance suite, see docs/search.md).
 BOOST_NAME = 4.0
@@ -32,6 +32,8 @@ BOOST_STORY_EN = 0.3
 BOOST_NAME_BIGRAM = 5.0
 BOOST_META_BIGRAM = 4.0
 BOOST_PLACE_BIGRAM = 6.0
+# A place typed in the query, found as a phrase among the product's places.
+BOOST_PLACE_PHRASE = 6.0
 BOOST_NAME_EN_BIGRAM = 1.0
 TIEBREAK = 0.2
 NAME_LENGTH_B = 0.3
@@ -211,20 +213,48 @@ def _as_concepts(words: Sequence[str] | Sequence[Concept]) -> list[Concept]:
     return content or concepts
 
 
-def _sequence_clause(words: Sequence[str], term: _Terms, stories: bool) -> Query:
-    """Every syllable of one way of saying a concept (AND), plus its adjacency bonus."""
+def _sequence_clause(
+    words: Sequence[str], term: _Terms, stories: bool, *, bonus_inside: bool = True
+) -> Query:
+    """Every syllable of one way of saying a concept (AND), plus its adjacency bonus (the typed
+    words earn theirs in the query's own bonus clause)."""
     clauses = [_token_clause(word, term, stories=stories) for word in words]
     if any(clause is NullQuery for clause in clauses):
         return NullQuery
     core = clauses[0] if len(clauses) == 1 else AndQuery(clauses)
-    bonus = _bonus_clauses(list(words), term) if len(words) > 1 else []
+    bonus = _bonus_clauses(list(words), term) if len(words) > 1 and bonus_inside else []
     return AndMaybe(core, Or(bonus)) if bonus else core
+
+
+def _phrase_clause(words: Sequence[str], term: _Terms) -> Query:
+    """A place name as a phrase: all its glued bigrams in one field — the product's places
+    (province today and as given), its producer/commune, or its name — never loose syllables."""
+    bigrams = joined_bigrams([fold(word) for word in words])
+    fields = []
+    for fieldname, boost in (
+        ("place_j", BOOST_PLACE_PHRASE),
+        ("meta_j", BOOST_META_BIGRAM),
+        ("name_j", BOOST_NAME_BIGRAM),
+    ):
+        terms = [term(fieldname, bigram, boost) for bigram in bigrams]
+        if all(t is not None for t in terms):
+            fields.append(terms[0] if len(terms) == 1 else AndQuery(terms))
+    if not fields:
+        return NullQuery
+    return fields[0] if len(fields) == 1 else BestField(fields, tiebreak=0.0)
+
+
+def _way_clause(concept: Concept, words: Sequence[str], term: _Terms, stories: bool) -> Query:
+    if concept.role == PLACE and len(words) > 1:
+        return _phrase_clause(words, term)
+    return _sequence_clause(words, term, stories, bonus_inside=words is not concept.words)
 
 
 def concept_clause(concept: Concept, term: _Terms, *, stories: bool = True) -> Query:
     """One concept: its typed syllables, or any of its alternatives (the best one scores)."""
     ways = [
-        _sequence_clause(words, term, stories) for words in (concept.words, *concept.alternatives)
+        _way_clause(concept, words, term, stories)
+        for words in (concept.words, *concept.alternatives)
     ]
     ways = [way for way in ways if way is not NullQuery]
     if not ways:
@@ -245,6 +275,13 @@ def concept_clauses(
         else:
             out.append((concept, concept_clause(concept, term, stories=stories)))
     return out
+
+
+def syllable_clauses(concept: Concept, *, reader=None, stories: bool = True) -> list[Query]:
+    """One clause per typed syllable of a concept (for partial credit in the related tier)."""
+    term = _Terms(reader)
+    clauses = [_token_clause(word, term, stories=stories) for word in concept.words]
+    return [clause for clause in clauses if clause is not NullQuery]
 
 
 def build_query(

@@ -74,16 +74,16 @@ def segment(word: str, vocabulary: Vocabulary) -> list[str] | None:
     # best[end][last folded piece] = (score, pieces)
     best: list[dict[str, tuple[float, list[str]]]] = [{} for _ in range(n + 1)]
     best[0][""] = (0.0, [])
-    for start in range(n):
-        if not best[start]:
+    for origin in range(n):
+        if not best[origin]:
             continue
-        for end in range(start + MIN_SYLLABLE_CHARS, min(n, start + MAX_SYLLABLE_CHARS + 2) + 1):
-            forms = _piece_forms(word[start:end], vocabulary)
+        for end in range(origin + MIN_SYLLABLE_CHARS, min(n, origin + MAX_SYLLABLE_CHARS + 2) + 1):
+            forms = _piece_forms(word[origin:end], vocabulary)
             if forms is None:
                 continue
             shown, folded = forms
             gain = math.log1p(vocabulary.frequency(folded)) - PIECE_COST
-            for last, (score, pieces) in best[start].items():
+            for last, (score, pieces) in best[origin].items():
                 total = score + gain
                 if last and vocabulary.glued(last + folded):
                     total += GLUED_BONUS

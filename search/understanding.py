@@ -12,18 +12,19 @@ from a place called Nhãn.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
-from .analysis import fold, has_marks, tone_key
-from .lexicon import kind_lexicon
+from .analysis import english_stems, fold, has_marks, syllables, tone_key
+from .lexicon import kind_lexicon, variant_groups
+from .places import is_place
 
 KIND = "kind"
 PLACE = "place"
 WORD = "word"
-# How much a concept counts towards "matches most of the words" (the related tier).
+# How much one syllable of a concept counts towards "matches most of the words" (related tier).
 ROLE_WEIGHT = {KIND: 3.0, WORD: 1.0, PLACE: 0.75}
-# The longest kind term, in syllables (greedy longest match over the query).
+# The longest term of the word tables, in syllables (greedy longest match over the query).
 _MAX_TERM_SYLLABLES = 6
 
 
@@ -38,50 +39,124 @@ class Concept:
 
     @property
     def weight(self) -> float:
-        return ROLE_WEIGHT[self.role]
+        return ROLE_WEIGHT[self.role] * len(self.words)
 
     @property
     def folded(self) -> str:
         return " ".join(fold(word) for word in self.words)
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One line of a word table: every form (as syllables), and whether it names a kind."""
+
+    forms: tuple[tuple[str, ...], ...]
+    kind: bool
+    place: bool = False
+
+
+# folded syllables → [(tone keys of that form, entry)]
+_Table = dict[tuple[str, ...], list[tuple[tuple[str, ...], _Entry]]]
+
+
+def _key_forms(term: str) -> list[tuple[str, ...]]:
+    """The lookup keys of a term: its folded syllables, and for English its stems."""
+    words = syllables(term)
+    keys = [tuple(fold(word) for word in words)]
+    if term.isascii():
+        stems = tuple(stem for word in words for stem in english_stems(word))
+        if stems and stems != keys[0]:
+            keys.append(stems)
+    return keys
+
+
 @cache
-def _kind_terms() -> dict[tuple[str, ...], dict[tuple[str, ...], str]]:
-    """Folded syllables of every kind term (both languages) → {tone keys: kind id}."""
-    terms: dict[tuple[str, ...], dict[tuple[str, ...], str]] = {}
-    for entry in kind_lexicon():
-        for term in (*entry.vietnamese, *entry.english):
-            words = term.split()
-            keys = tuple(tone_key(word) for word in words)
-            terms.setdefault(tuple(fold(word) for word in words), {}).setdefault(keys, entry.kind)
-    return terms
+def _table() -> _Table:
+    """Both word tables (search/data/): kinds in both languages, and spelling/regional/loanword/
+    place variants, indexed by folded syllables. Read at run time: no reindex to extend them."""
+    table: _Table = {}
+    entries = [
+        _Entry(tuple(tuple(syllables(t)) for t in (*e.vietnamese, *e.english)), kind=True)
+        for e in kind_lexicon()
+    ] + [
+        _Entry(
+            tuple(tuple(syllables(form)) for form in group.forms),
+            kind=False,
+            place=group.type == "place",
+        )
+        for group in variant_groups()
+    ]
+    for entry in entries:
+        for form in entry.forms:
+            keys = tuple(tone_key(word) for word in form)
+            for folded in _key_forms(" ".join(form)):
+                table.setdefault(folded, []).append((keys, entry))
+    return table
 
 
-def _kind_of(words: list[str]) -> str | None:
-    """The kind these query syllables name: typed without marks any sense fits (`gac` may be
-    gấc or gác); typed with marks, only the term spelled so (`gác` is not the fruit gấc)."""
-    senses = _kind_terms().get(tuple(fold(word) for word in words))
-    if not senses:
-        return None
-    if not any(has_marks(word) for word in words):
-        return next(iter(senses.values()))
-    return senses.get(tuple(tone_key(word) for word in words))
+def _entries(words: list[str]) -> list[_Entry]:
+    """The table entries these query syllables name: typed without marks any sense fits (`gac`
+    may be gấc or gác); typed with marks, only the term spelled so (`gác` is not gấc)."""
+    table = _table()
+    folded = tuple(fold(word) for word in words)
+    found = table.get(folded, [])
+    if not found and all(word.isascii() for word in words):
+        stems = tuple(stem for word in words for stem in english_stems(word))
+        if len(stems) == len(words):  # a stop word ("can") has no stem: no stem lookup
+            found = table.get(stems, [])
+    if any(has_marks(word) for word in words):
+        keys = tuple(tone_key(word) for word in words)
+        found = [(k, entry) for k, entry in found if k == keys]
+    elif _senses([entry for _, entry in found]) > 1:
+        # Unmarked and several words at once (`dua`: dừa, dưa, dứa): the folded form already
+        # finds them all; another name of one of them would only add noise.
+        return [_Entry((), kind=any(entry.kind for _, entry in found))]
+    unique: dict[int, _Entry] = {}
+    for _, entry in found:
+        unique.setdefault(id(entry), entry)
+    return list(unique.values())
 
 
-def kind_spans(words: list[str]) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of the kind terms in the query, longest first, left to right."""
-    spans = []
-    position = 0
-    while position < len(words):
-        for length in range(min(_MAX_TERM_SYLLABLES, len(words) - position), 0, -1):
-            kind = _kind_of(words[position : position + length])
-            if kind is not None:
-                spans.append((position, position + length, kind))
-                position += length
-                break
-        else:
-            position += 1
-    return spans
+def _senses(entries: list[_Entry]) -> int:
+    """How many different things these entries name: entries sharing a form name one thing
+    (the kind `pineapple` and the variant group dứa | thơm | khóm)."""
+    clusters: list[set[tuple[str, ...]]] = []
+    for entry in entries:
+        forms = (
+            {tuple(fold(word) for word in form) for form in entry.forms} if entry.forms else set()
+        )
+        joined = [c for c in clusters if c & forms]
+        for cluster in joined:
+            clusters.remove(cluster)
+            forms |= cluster
+        clusters.append(forms)
+    return len(clusters)
+
+
+def in_word_tables(word: str) -> bool:
+    """Whether a single word is a term of the word tables (`lychee`, `socola`): such a word is
+    never re-read as Telex or cut into syllables."""
+    return bool(_entries([word]))
+
+
+def _concept(words: list[str], entries: list[_Entry]) -> Concept:
+    kinds = [entry for entry in entries if entry.kind]
+    role = KIND if kinds else PLACE if any(e.place for e in entries) else WORD
+    usable = [e for e in entries if not e.kind] + (kinds if len(kinds) == 1 else [])
+    typed_folded = tuple(fold(word) for word in words)
+    typed_marked = any(has_marks(word) for word in words)
+    typed_keys = tuple(tone_key(word) for word in words)
+    alternatives: list[tuple[str, ...]] = []
+    for entry in usable:
+        for form in entry.forms:
+            form = tuple(word.lower() for word in form)
+            if tuple(fold(w) for w in form) == typed_folded and (
+                not typed_marked or tuple(tone_key(w) for w in form) == typed_keys
+            ):
+                continue  # the typed words themselves
+            if form not in alternatives:
+                alternatives.append(form)
+    return Concept(tuple(words), role, tuple(alternatives))
 
 
 def understand(
@@ -89,21 +164,41 @@ def understand(
     known: Callable[[str], bool] | None = None,
     english: Callable[[str], bool] | None = None,
 ) -> list[Concept]:
-    """The concepts of a query of lower-case NFC syllables (one per word, kinds grouped).
+    """The concepts of a query of lower-case NFC syllables: table terms grouped (longest first,
+    left to right) with their other names, every other word on its own.
 
     `known(word)`: whether the catalog holds the word (an unknown first word is no head);
     `english(word)`: whether it is an English word of the catalog (English puts the head last).
     """
-    roles = [WORD] * len(words)
-    spans = kind_spans(words)
-    for start, end, _kind in spans:
-        for position in range(start, end):
-            roles[position] = KIND
-    if not spans and len(words) > 1:
+    concepts: list[Concept] = []
+    position = 0
+    while position < len(words):
+        for length in range(min(_MAX_TERM_SYLLABLES, len(words) - position), 0, -1):
+            span = words[position : position + length]
+            entries = _entries(span)
+            if entries:
+                concepts.append(_concept(span, entries))
+                position += length
+                break
+            if is_place(span):
+                # A place is a phrase, matched in place fields (or as a phrase in a name).
+                concepts.append(Concept(tuple(span), PLACE))
+                position += length
+                break
+        else:
+            concepts.append(Concept((words[position],)))
+            position += 1
+    if len(concepts) > 1 and not any(c.role == KIND for c in concepts):
         # Without a known kind, the head of the phrase is taken as one: Vietnamese names the
         # kind first ("thịt trâu gác bếp"), English last ("forest honey").
         if english is not None and all(english(word) for word in words):
-            roles[-1] = KIND
+            concepts[-1] = replace(concepts[-1], role=KIND)
         elif known is None or known(words[0]):
-            roles[0] = KIND
-    return [Concept((word,), role) for word, role in zip(words, roles, strict=True)]
+            concepts[0] = replace(concepts[0], role=KIND)
+    return concepts
+
+
+def warm_up() -> None:
+    """Load the word tables and place names (once per process)."""
+    _table()
+    is_place(("ha", "noi"))

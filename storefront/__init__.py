@@ -29,6 +29,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     _init_login(app)
 
+    from settlement.einvoice import check_vat_rate
     from settlement.ledger import configure as configure_settlement
 
     configure_settlement(
@@ -36,6 +37,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         hold_days=app.config["SETTLEMENT_HOLD_DAYS"],
         payout_minimum_vnd=app.config["PAYOUT_MINIMUM_VND"],
     )
+    check_vat_rate(app.config["EINVOICE_VAT_RATE"])
 
     from .i18n import init_i18n, select_locale
 
@@ -58,6 +60,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_request_log(app)
 
+    from .common.input_guard import init_input_guard
+
+    init_input_guard(app)
+
     from .metrics import init_metrics
 
     init_metrics(app)
@@ -65,6 +71,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from .security_headers import init_security_headers
 
     init_security_headers(app)
+
     # After the request id is assigned: a 304 answered before the view still carries it.
     from .http_cache import init_http_cache
 
@@ -111,6 +118,12 @@ def _resolve_paths(app: Flask) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("postgresql"):
+        # An unreachable server answers 503 within seconds instead of hanging every worker.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", app.config.get("DATABASE_CONNECT_TIMEOUT", 5))
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     if uri.startswith("sqlite"):
         # SQLite: wait for a writer instead of failing with "database is locked".
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}

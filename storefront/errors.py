@@ -12,14 +12,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from catalog.importer import RowError
 from catalog.products.photos import MAX_PHOTOS_PER_PRODUCT
+from core.db import db
 from core.errors import DomainError
 
 from .i18n import current_locale
@@ -37,6 +40,13 @@ STATUS_BY_CODE: dict[str, int] = {
     "application_not_found": 404,
     "batch_not_found": 404,
     "order_part_not_found": 404,
+    "payout_not_found": 404,
+    "bank_account_not_found": 404,
+    "refund_too_large": 409,
+    "nothing_to_remit": 409,
+    "payout_line_decided": 409,
+    "not_invoiceable": 409,
+    "bank_account_invalid": 422,
     "not_allowed": 403,
     "product_not_for_sale": 409,
     "invalid_certificate_change": 409,
@@ -56,6 +66,13 @@ STATUS_BY_CODE: dict[str, int] = {
 ERROR_MESSAGES = {
     "product_not_found": _l("This product does not exist."),
     "product_not_for_sale": _l("This product is not on sale at the moment."),
+    "payout_not_found": _l("This payout does not exist."),
+    "bank_account_not_found": _l("This bank account change was already decided or does not exist."),
+    "refund_too_large": _l("The refund is larger than what is left to refund (%(refundable)s ₫)."),
+    "nothing_to_remit": _l("There is no cash on delivery to remit for this order part."),
+    "payout_line_decided": _l("This payout line was already marked paid or failed."),
+    "not_invoiceable": _l("There is no e-invoice data before the order part is paid."),
+    "bank_account_invalid": _l("Check the bank account details."),
     "batch_invalid": _l("This batch could not be recorded."),
     "batch_lot_missing": _l("Enter the lot number printed on the package (at most 64 characters)."),
     "batch_lot_taken": _l("This product already has a batch with this lot number."),
@@ -98,6 +115,14 @@ ERROR_MESSAGES = {
     "batch_not_found": _l("This batch does not exist."),
 }
 FALLBACK_MESSAGE = _l("Something went wrong. Please try again.")
+ERROR_TITLE = _l("Something went wrong")
+ERROR_TEXT = _l(
+    "Sorry, the shop ran into a problem. Nothing you entered was lost; please try again in a moment."
+)
+UNAVAILABLE_TITLE = _l("The shop is briefly unavailable")
+UNAVAILABLE_TEXT = _l(
+    "We cannot reach our database right now. Nothing you entered was lost; please try again in a minute."
+)
 
 # Why a CSV row was not imported (catalog.importer.RowError codes), as the admin page and the
 # command line say it.
@@ -135,6 +160,19 @@ IMPORT_PROBLEMS = {
 MAX_QUOTED_VALUE = 80
 
 BYTES_PER_MB = 1024 * 1024
+
+# The database cannot be reached (refused, timed out, dropped, pool exhausted, SQLite file gone or
+# locked for too long): 503 with Retry-After, never a 500. The pool re-connects by itself
+# (pool_pre_ping) once it is back: no restart.
+DATABASE_UNAVAILABLE = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+)
+RETRY_AFTER_SECONDS = 30
+# Answered as JSON whatever they fail with: the API and the probes of load balancers.
+JSON_PATHS = ("/healthz", "/readyz")
 
 
 def status_for(error: DomainError) -> int:
@@ -194,7 +232,30 @@ def import_problem_message(problem: RowError) -> str:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.endswith(".json")
+    path = request.path
+    return path.startswith("/api/") or path.endswith(".json") or path in JSON_PATHS
+
+
+def _without_the_database() -> None:
+    """Make sure a page rendered now touches no database: end the failed transaction and show
+    the visitor as signed out (Flask-Login would load the user from the database)."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the session is discarded anyway
+        log.debug("rollback after a database failure failed", exc_info=True)
+    g._login_user = AnonymousUserMixin()
+
+
+def _bare_page(title: str, text: str, status: int):
+    """Last resort when even the error template fails: no template, no database, still translated."""
+    from markupsafe import escape
+
+    html = (
+        f'<!doctype html><html lang="{escape(current_locale())}"><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(text)}</p>"
+        f'<p><a href="/">{escape(_("Back to the home page"))}</a></p></html>'
+    )
+    return html, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def error_page(message: str, status: int):
@@ -219,7 +280,35 @@ def init_errors(app: Flask) -> None:
     def server_error(error: Exception):
         if _wants_json():
             return jsonify(error="server_error"), 500
-        return render_template("errors/500.html"), 500
+        _without_the_database()
+        try:
+            return render_template("errors/500.html"), 500
+        except Exception:
+            log.exception("the error page failed")
+            return _bare_page(str(ERROR_TITLE), str(ERROR_TEXT), 500)
+
+    def database_unavailable(error: Exception):
+        log.error("database unavailable: %s", error.__class__.__name__, exc_info=error)
+        _without_the_database()
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if _wants_json():
+            return jsonify(error="database_unavailable"), 503, headers
+        try:
+            return render_template("errors/503.html", retry_after=RETRY_AFTER_SECONDS), 503, headers
+        except Exception:
+            log.exception("the 503 page failed")
+            html, status, bare_headers = _bare_page(
+                str(UNAVAILABLE_TITLE), str(UNAVAILABLE_TEXT), 503
+            )
+            return html, status, {**bare_headers, **headers}
+
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, database_unavailable)
+
+    @app.errorhandler(400)
+    def bad_request(error: HTTPException):
+        message = _("This request could not be understood. Please check what you typed.")
+        return _json_or_page("bad_request", message, 400)
 
     @app.errorhandler(403)
     def forbidden(error: HTTPException):

@@ -46,8 +46,17 @@ def _within_limits(endpoint: str) -> bool:
     return all(results)
 
 
+def app_rate_limiter(app: Flask) -> RateLimiter:
+    """The limiter the app's config asks for (Redis with a memory fallback, or memory)."""
+    return make_rate_limiter(
+        app.config.get("REDIS_URL", ""),
+        key_prefix=app.config.get("REDIS_KEY_PREFIX", "ocop:"),
+        timeout_seconds=app.config.get("REDIS_TIMEOUT_MS", 50) / 1000,
+    )
+
+
 def init_rate_limits(app: Flask) -> None:
-    app.extensions["rate_limiter"] = make_rate_limiter(app.config.get("REDIS_URL", ""))
+    app.extensions["rate_limiter"] = app_rate_limiter(app)
 
     @app.before_request
     def limit_sensitive_posts():

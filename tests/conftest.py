@@ -19,6 +19,7 @@ from storefront import create_app
 
 pytest_plugins = [
     "tests.fixtures.catalog",
+    "tests.fixtures.kiosk",
     "tests.fixtures.origin",
     "tests.fixtures.orders",
     "tests.fixtures.portal",

@@ -20,6 +20,7 @@ from orders.errors import OrdersError
 from orders.models import Cart
 
 from ..access import access
+from ..common.input_guard import parse_id
 from ..common.responses import saved
 from ..common.visitor import chosen_ship_to, current_cart, remember_ship_to
 from ..errors import message_for
@@ -45,8 +46,7 @@ def _quantity_problem() -> str:
 
 
 def _product_id(form) -> int | None:
-    raw = form.product_id.data or ""
-    return int(raw) if raw.isdigit() else None
+    return parse_id(form.product_id.data)
 
 
 @bp.get("/cart")

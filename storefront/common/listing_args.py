@@ -15,8 +15,9 @@ MAX_PAGE = 100_000
 
 def int_arg(value: str | None, low: int = 0, high: int = 10**12) -> int | None:
     """A whole number within [low, high], else None."""
-    if value is None or not value.strip().isdigit():
-        return None
+    value = (value or "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(high)):
+        return None  # '²' is a digit to str.isdigit but not to int()
     number = int(value)
     return number if low <= number <= high else None
 

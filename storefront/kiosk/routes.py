@@ -49,6 +49,7 @@ from .screen import (
     HTML_LANG,
     forget_visitor,
     idle_seconds,
+    kiosk_story,
     lang,
     language_links,
     load_point_and_language,
@@ -96,6 +97,7 @@ def _screen_context() -> dict:
         "kiosk_languages": language_links(),
         "kiosk_idle_seconds": idle_seconds(),
         "product_text": product_text,
+        "kiosk_story": kiosk_story,
         "province_of": province_by_code,
     }
 

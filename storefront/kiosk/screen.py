@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask import abort, current_app, g, request, session, url_for
 from markupsafe import Markup
 
 from catalog.models import Product
+from core.richtext import render_story
 from orders.kiosk.errors import UnknownPoint
 from orders.kiosk.models import DisplayPoint
 from orders.kiosk.points import active_point
@@ -103,6 +105,15 @@ def language_links() -> list[dict[str, Any]]:
             }
         )
     return links
+
+
+_LINK_TAG = re.compile(r"</?a\b[^>]*>", re.IGNORECASE)
+
+
+def kiosk_story(text: str) -> Markup:
+    """The producer's story, sanitised as on the shop, with its links removed: the kiosk never
+    leaves its own pages."""
+    return Markup(_LINK_TAG.sub("", render_story(text)))  # noqa: S704 - sanitised by nh3
 
 
 def qr_markup(data: str) -> Markup:

@@ -27,6 +27,7 @@ from wtforms.validators import (
 from catalog.admin_units import all_provinces
 from catalog.enums import IssuerLevel, ProducerKind, ProductGroup
 from catalog.for_sale import OCOP_STARS
+from core.db import MAX_INT
 
 from ..common.form_i18n import TranslatedForm
 from ..common.forms import EMAIL_RE
@@ -55,6 +56,10 @@ class ApplicationForm(TranslatedForm):
         self.province_code.choices = [SelectChoice(p.code, p.name) for p in all_provinces()]
 
 
+MAX_STOCK = MAX_INT  # the column's range: a larger number is a typing slip, refused by the form
+MAX_WEIGHT_GRAMS = MAX_INT
+
+
 class ProductForm(TranslatedForm):
     name = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=255)])
     name_en = StringField(_l("Name (English)"), validators=[Length(max=255)])
@@ -63,9 +68,13 @@ class ProductForm(TranslatedForm):
     price_vnd = IntegerField(
         _l("Price (VND)"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000_000)]
     )
-    stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0)])
+    stock = IntegerField(
+        _l("Stock"), validators=[InputRequired(), NumberRange(min=0, max=MAX_STOCK)]
+    )
     weight_grams = IntegerField(
-        _l("Shipping weight (grams)"), default=0, validators=[Optional(), NumberRange(min=0)]
+        _l("Shipping weight (grams)"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=MAX_WEIGHT_GRAMS)],
     )
     story = TextAreaField(_l("Story (Vietnamese, Markdown)"), validators=[Length(max=20000)])
     story_en = TextAreaField(_l("Story (English, Markdown)"), validators=[Length(max=20000)])
@@ -78,7 +87,16 @@ class ProductForm(TranslatedForm):
 
 class PhotoForm(TranslatedForm):
     photo = FileField(_l("Photo (JPG, PNG or WebP)"), validators=[FileRequired()])
+    alt = StringField(
+        _l("What the photo shows (for shoppers who cannot see it)"),
+        validators=[Optional(), Length(max=255)],
+    )
     submit = SubmitField(_l("Upload photo"))
+
+
+class PhotoAltForm(TranslatedForm):
+    alt = StringField(_l("Photo description"), validators=[DataRequired(), Length(max=255)])
+    submit = SubmitField(_l("Save description"))
 
 
 class CertificateForm(TranslatedForm):
@@ -114,3 +132,17 @@ class ShipForm(TranslatedForm):
     carrier = StringField(_l("Carrier"), validators=[DataRequired(), Length(max=80)])
     tracking_code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=80)])
     submit = SubmitField(_l("Mark shipped"))
+
+
+class BankAccountForm(TranslatedForm):
+    """The producer's payout account: a bank from the VietQR list, number, holder's name."""
+
+    bank_bin = SelectField(_l("Bank"), validators=[DataRequired()])
+    account_no = StringField(
+        _l("Account number"),
+        validators=[DataRequired(), Length(min=4, max=32), Regexp(r"^[0-9A-Za-z ]+$")],
+    )
+    account_name = StringField(
+        _l("Account holder's name"), validators=[DataRequired(), Length(min=2, max=120)]
+    )
+    submit = SubmitField(_l("Send for approval"))

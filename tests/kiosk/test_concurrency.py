@@ -15,8 +15,7 @@ from orders.errors import OutOfStock
 from orders.kiosk.models import KioskPickup, PointStock
 from orders.kiosk.pickups import place_pickup_order
 from orders.models import Cart, Order, OrderLine
-
-from .conftest import HOLD
+from tests.fixtures.kiosk import HOLD
 
 UNITS = 3
 VISITORS = 20

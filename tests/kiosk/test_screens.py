@@ -147,6 +147,9 @@ def test_language_switch_links_on_every_screen_and_counts(client, shelf):
 
 def test_screens_have_nothing_inline_and_no_way_out(client, shelf):
     point, five, *_ = shelf
+    five.story_en = "Made in [our village](https://example.com/village) since 1950."
+    db.session.commit()
+    assert "our village" in _text(client.get(f"/kiosk/HN1/en/p/{five.slug}"))
     client.post("/kiosk/HN1/en/basket/add", data={"product_id": five.id})
     for screen in ("attract", "", "browse", "search?q=x", f"p/{five.slug}", "basket", "offline"):
         body = _text(client.get(f"/kiosk/HN1/en/{screen}"))
@@ -181,3 +184,13 @@ def test_kiosk_interface_speaks_korean_and_chinese(client, shelf):
     chinese = _text(client.get("/kiosk/HN1/zh_Hans/"))
     assert "探索 OCOP 商品" in chinese and '<html lang="zh-Hans">' in chinese
     assert "Khám phá sản phẩm OCOP" in _text(client.get("/kiosk/HN1/vi/"))
+
+
+def test_origin_qr_encodes_the_public_origin_page(client, shelf):
+    from storefront.common.qr import qr_matrix, qr_svg_path
+
+    point, five, *_ = shelf
+    page = _text(client.get(f"/kiosk/HN1/en/p/{five.slug}"))
+    # PUBLIC_BASE_URL (never the Host header) + /o/<code>: the visitor's phone opens the origin
+    # page, whose buy link leads to the online shop.
+    assert qr_svg_path(qr_matrix("https://ocop.test/o/ABCD2345")) in page
