@@ -13,6 +13,8 @@ Layout on disk (all beside each other in the parent folder of `index_dir`):
   `open_index` checks the manifest before Whoosh reads anything (a file's digest is computed
   once per process per file version), so a truncated, overwritten or half-copied index is
   refused instead of read. A generation without a manifest (from before) counts as outdated.
+* Each generation also holds `docs.json`, a digest of every indexed document, so a writer can
+  skip products whose document did not change (a sale changes stock, not the document).
 * Files are read without `mmap`: a file truncated under a memory-mapped reader kills the
   process with SIGBUS, while a plain read only raises an error the search answers from the
   database (and a rebuild starts in the background).
