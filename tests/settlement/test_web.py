@@ -103,6 +103,7 @@ def test_the_printable_statement_in_both_languages(client, login_as, money_world
     vi = client.get(url + "?lang=vi").get_data(as_text=True)
     en = client.get(url + "?lang=en").get_data(as_text=True)
     assert "Số dư đầu kỳ" in vi and "HTX Trà Tân Cương" in vi
+    assert "Bán hàng" in vi and "Phí sàn" in vi  # the month's totals by kind of entry
     assert "Opening balance" in en and "Closing balance" in en
     assert client.get(f"/producer/ledger/statements/{now.year}/13").status_code == 404
 
