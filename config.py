@@ -126,6 +126,12 @@ class Config:
     SEARCH_FOLLOW_SECONDS = env_float("SEARCH_FOLLOW_SECONDS", 1.0)
     # /readyz answers 503 when the index is further behind the database than this.
     READYZ_MAX_INDEX_LAG_SECONDS = env_int("READYZ_MAX_INDEX_LAG_SECONDS", 60)
+    # Prometheus /metrics (off by default); with a token, scrapes send "Bearer <token>".
+    METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+    METRICS_TOKEN = env_str("METRICS_TOKEN")
+    # Proxies in front of the app that set X-Forwarded-For/-Proto (nginx: 1; a load balancer
+    # before nginx: 2). 0 trusts none: the client address is the socket's.
+    TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
     # Seconds a browser or CDN may reuse an anonymous catalog page without asking (0: store it
     # but revalidate every time, answered 304 while the catalog is unchanged; never stale).
     HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)

@@ -1,8 +1,7 @@
 """Command-line tools: one module per area, each defining one click group `group`.
 
 `flask <area> <command>`: catalog, accounts, search, orders, certificates, mail, origin, kiosk,
-settlement. The app
-factory registers every group the same way (`register_cli`); a new area adds a module here and
+ops, settlement. The app factory registers every group the same way (`register_cli`); a new area adds a module here and
 one line to AREAS.
 """
 
@@ -10,9 +9,20 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import accounts, catalog, certificates, kiosk, mail, orders, origin, search, settlement
+from . import (
+    accounts,
+    catalog,
+    certificates,
+    kiosk,
+    mail,
+    ops,
+    orders,
+    origin,
+    search,
+    settlement,
+)
 
-AREAS = (catalog, accounts, search, orders, certificates, mail, origin, kiosk, settlement)
+AREAS = (catalog, accounts, search, orders, certificates, mail, origin, kiosk, ops, settlement)
 
 
 def register_cli(app: Flask) -> None:

@@ -22,8 +22,8 @@ from orders.kiosk.errors import InvalidPointCode, UnknownSku
 from orders.kiosk.models import KIOSK_LANGUAGES, DisplayPoint
 from orders.kiosk.pickups import (
     cancel_pickup,
-    find_pickup,
     hand_over,
+    lock_pickup,
     mark_pickup_paid,
     pickup_state,
     pickups_of_point,
@@ -87,8 +87,11 @@ _ACTIONS = ("paid", "handed-over", "cancel")
 @access("kiosk_staff")
 def counter_action(pickup_id: int, action: str):
     point = _counter_point()
-    pickup = find_pickup(point, pickup_id)
-    if pickup is None or action not in _ACTIONS:
+    if action not in _ACTIONS:
+        abort(404)
+    pickup = lock_pickup(point, pickup_id)
+    if pickup is None:
+        db.session.rollback()
         abort(404)
     now = clock.utcnow()
     try:

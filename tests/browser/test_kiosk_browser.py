@@ -167,7 +167,7 @@ def test_language_switch_axe_and_targets_on_every_screen(live_server, browser, k
     problems: list[str] = []
 
     def check_screens(screens: tuple[str, ...]) -> None:
-        for screen in screens:
+        for index, screen in enumerate(screens):
             path = screen.format(slug=products[0].slug)
             page.goto(f"{live_server}/kiosk/HN1/vi/{path}")
             page.wait_for_load_state("load")
@@ -177,31 +177,33 @@ def test_language_switch_axe_and_targets_on_every_screen(live_server, browser, k
                 f"{name}: small target {t}" for t in page.evaluate(SMALL_TARGETS, MIN_TARGET)
             )
             save_screenshot(page, f"kiosk-landscape-{name}")
-            for lang in ("zh_Hans", "en"):
-                page.locator(f'.k-lang[data-lang="{lang}"]').first.tap()
-                page.wait_for_function(
-                    f"() => document.documentElement.lang === '{HTML_LANG[lang]}'"
-                )
-                assert f"/kiosk/HN1/{lang}/{path.split('?')[0]}" in page.url
+            lang = ("en", "ko", "zh_Hans")[index % 3]  # one touch: the same screen, translated
+            page.locator(f'.k-lang[data-lang="{lang}"]').first.tap()
+            page.wait_for_function(f"() => document.documentElement.lang === '{HTML_LANG[lang]}'")
+            assert f"/kiosk/HN1/{lang}/{path.split('?')[0]}" in page.url
 
     try:
         page.goto(f"{live_server}/kiosk/HN1/en/p/{products[0].slug}")
         _tap(page, ".k-add button", "/en/basket$")
         check_screens(BEFORE_ORDER)  # the basket with a line in it
         assert page.locator(".k-line").count() == 1
-        _tap(page, ".k-order button", "/en/pickup$")
+        _tap(page, ".k-order button", r"/(en|ko|zh_Hans)/pickup$")
         check_screens(AFTER_ORDER)
         page.set_viewport_size(PORTRAIT)
         for screen in ("attract", "", "p/{slug}", "search?q=mam"):
             path = screen.format(slug=products[0].slug)
             page.goto(f"{live_server}/kiosk/HN1/ko/{path}")
             name = path.split("?")[0].split("/")[0] or "home"
-            problems += [f"ko {name}: {line}" for line in serious_violations(page)]
+            if name == "p":  # axe once in portrait; the layout rules are the same
+                problems += [f"ko {name}: {line}" for line in serious_violations(page)]
             problems += [
                 f"ko {name}: small target {t}" for t in page.evaluate(SMALL_TARGETS, MIN_TARGET)
             ]
             save_screenshot(page, f"kiosk-portrait-ko-{name}")
         assert problems == []
+        # The target check can fail: a bare text link is far below 48 px.
+        page.set_content("<main><a href='/kiosk/'>x</a></main>")
+        assert page.evaluate(SMALL_TARGETS, MIN_TARGET) != []
     finally:
         context.close()
 
