@@ -108,6 +108,9 @@ class Config:
     KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
     KIOSK_PICKUP_MINUTES = env_int("KIOSK_PICKUP_MINUTES", 30)
     KIOSK_LOW_SHELF = env_int("KIOSK_LOW_SHELF", 3)
+    # Orders only from screens an admin paired with the point (a signed cookie), so nobody on the
+    # internet can reserve a point's shelf. Browsing stays open everywhere.
+    KIOSK_PAIRING_REQUIRED = env_bool("KIOSK_PAIRING_REQUIRED", False)
     # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
     REDIS_URL = env_str("REDIS_URL")
     # Every key this app writes to Redis starts with it (several apps may share one Redis).
