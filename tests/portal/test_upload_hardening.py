@@ -24,6 +24,20 @@ def test_photo_limit_is_below_the_request_limit_by_default():
     assert Config.PHOTO_MAX_BYTES < Config.MAX_CONTENT_LENGTH
 
 
+def test_a_photo_limit_not_below_the_request_limit_is_warned_about(tmp_path, caplog):
+    from config import TestingConfig
+    from storefront import create_app
+
+    create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        SEARCH_INDEX_DIR=str(tmp_path / "index"),
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        PHOTO_MAX_BYTES=8 * 1024 * 1024,
+    )
+    assert "PHOTO_MAX_BYTES (8388608) should be below MAX_UPLOAD_BYTES" in caplog.text
+
+
 @pytest.mark.parametrize(
     ("language", "sentence"),
     [
