@@ -86,6 +86,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_rate_limits(app)
 
+    from .write_transactions import init_write_transactions
+
+    init_write_transactions(app)
+
     from .common.search_service import init_search
 
     init_search(app)

@@ -1,9 +1,15 @@
-"""JSON endpoints: products for sale (paged, filtered), any product by SKU, full-text search.
+"""JSON endpoints: products for sale (paged, filtered), any product by SKU, full-text search,
+and the OpenAPI document that describes them (docs/openapi.yaml).
 
 Every product in every answer is `serializers.product_json`."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
 from flask import abort, current_app, jsonify, request
 
 from catalog.products.listing import LISTING_SORTS
@@ -62,3 +68,20 @@ def search():
         suggestion=page.suggestion,
         corrected=page.corrected,
     )
+
+
+OPENAPI_DOCUMENT = Path(__file__).with_name("openapi.yaml")  # docs/openapi.yaml links here
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document of the JSON API, read once per process."""
+    return yaml.safe_load(OPENAPI_DOCUMENT.read_text(encoding="utf-8"))
+
+
+@bp.get("/openapi.json")
+@access("public")
+def openapi():
+    response = jsonify(openapi_document())
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

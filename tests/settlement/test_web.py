@@ -103,6 +103,7 @@ def test_the_printable_statement_in_both_languages(client, login_as, money_world
     vi = client.get(url + "?lang=vi").get_data(as_text=True)
     en = client.get(url + "?lang=en").get_data(as_text=True)
     assert "Số dư đầu kỳ" in vi and "HTX Trà Tân Cương" in vi
+    assert "Bán hàng" in vi and "Phí sàn" in vi  # the month's totals by kind of entry
     assert "Opening balance" in en and "Closing balance" in en
     assert client.get(f"/producer/ledger/statements/{now.year}/13").status_code == 404
 
@@ -126,7 +127,7 @@ def test_a_bank_account_change_waits_for_approval_is_audited_and_emailed(
     assert (pending.bank_bin, pending.account_no, pending.account_name) == (
         "970422",
         "0901234567",
-        "HTX TRÀ TÂN CƯƠNG",
+        "HTX TRA TAN CUONG",  # as banks keep holders' names
     )
     assert approved_bank_account(producer_id).id == old.id  # payouts still go to the old one
     mails = db.session.scalars(select(QueuedMail).where(QueuedMail.kind == "bank_account")).all()
@@ -160,6 +161,19 @@ def test_a_bank_account_change_waits_for_approval_is_audited_and_emailed(
     client.post("/admin/payouts")
     line = db.session.scalars(select(PayoutLine)).one()
     assert (line.bank_bin, line.account_no) == ("970422", "0901234567")
+
+
+def test_the_command_line_reconciles_and_writes_the_bank_file(runner, money_world, sold, tmp_path):
+    sold(money_world["product_b"], 2, when=clock.utcnow() - timedelta(days=10))
+    result = runner.invoke(args=["settlement", "reconcile"])
+    assert result.exit_code == 0 and "balanced" in result.output
+    out = tmp_path / "payout.csv"
+    result = runner.invoke(args=["settlement", "payout-run", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = read_payout_csv(out.read_bytes())
+    assert [r.amount_vnd for r in rows] == [db.session.scalars(select(PayoutLine)).one().amount_vnd]
+    again = runner.invoke(args=["settlement", "payout-run", "--csv", str(out)])
+    assert "nobody is due a payout" in again.output
 
 
 def test_the_admin_runs_payouts_downloads_the_csv_and_marks_lines(
