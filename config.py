@@ -144,6 +144,9 @@ class Config:
     # starts, patched per catalog change, fully reloaded in the background this often.
     SNAPSHOT_IN_BACKGROUND = env_bool("SNAPSHOT_IN_BACKGROUND", True)
     SNAPSHOT_FULL_RELOAD_SECONDS = env_int("SNAPSHOT_FULL_RELOAD_SECONDS", 600)
+    # A worker's first request opens its searcher and reads the most frequent terms' score
+    # maps, so its first searches are not slower than later ones.
+    SEARCH_WARM_UP = env_bool("SEARCH_WARM_UP", True)
     # Origin scan counts are buffered per process and written in batches this often, or when
     # this many views wait (0 seconds: each view written in its request).
     SCAN_FLUSH_SECONDS = env_int("SCAN_FLUSH_SECONDS", 2)
@@ -170,6 +173,7 @@ class TestingConfig(Config):
     LOAD_DEMO_CATALOG = False
     REDIS_URL = ""  # tests that want Redis pass it explicitly
     SNAPSHOT_IN_BACKGROUND = False  # no threads behind a test's back; loads happen in the caller
+    SEARCH_WARM_UP = False  # tests open searchers when they search
     SCAN_FLUSH_SECONDS = 0  # scans written in their request (tests/storefront/test_scan_buffer.py)
     SEARCH_FOLLOW_SECONDS = 0.0  # tests call the follower's tick themselves
 

@@ -39,15 +39,24 @@ def init_search(app: Flask) -> None:
         snapshots=snapshots,
     )
     app.extensions[EXTENSION_KEY + ".rebuild"] = rebuilder
-    if background is not None:
-        # The first request of a worker starts the load; only requests that need the
-        # snapshot before it is done wait for it (servers fork workers after create_app).
+    warm_searcher = bool(app.config.get("SEARCH_WARM_UP", True))
+    if background is not None or warm_searcher:
+        # At a worker's first request (servers fork workers after create_app): the snapshot
+        # starts loading in the background, and the searcher of the thread that serves
+        # requests reads its costly score maps, so that request alone waits for them.
         started = threading.Event()
+        service = app.extensions[EXTENSION_KEY]
 
         def warm_up() -> None:
-            if not started.is_set():
-                started.set()
-                snapshots.warm_up(today_in_vietnam())
+            if started.is_set():
+                return
+            started.set()
+            snapshots.warm_up(today_in_vietnam())
+            if warm_searcher:
+                try:
+                    service.warm_up(today_in_vietnam())
+                except Exception:  # a cache: the request goes on cold
+                    log.exception("warming the searcher failed")
 
         app.before_request(warm_up)
 

@@ -40,7 +40,13 @@ def test_producer_lists_admin_verifies_product_goes_on_sale(
     page.locator("input[name=unit]").fill("Chai 500 ml")
     page.locator("input[name=price_vnd]").fill("185000")
     page.locator("input[name=stock]").fill("20")
-    page.locator("textarea[name=story]").fill("Ong nuôi **giữa đồi cà phê**.")
+    # The story editor (issue 13): no Markdown, a toolbar button for bold.
+    page.locator("#story-area").click()
+    page.keyboard.type("Ong nuôi ")
+    page.locator("[data-story-editor=story] [data-command=bold]").click()
+    page.keyboard.type("giữa đồi cà phê")
+    page.locator("[data-story-editor=story] [data-command=bold]").click()
+    page.keyboard.type(".")
     page.locator("input[name=submit]").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Mật ong hoa cà phê"
 

@@ -19,10 +19,10 @@ from orders.enums import PaymentMethod
 from orders.fulfilment import deliver_part, pack_part, ship_part
 from orders.lifecycle import mark_order_paid
 from settlement.bank_accounts import approved_bank_account, pending_bank_account
-from settlement.ledger import producer_balance
+from settlement.ledger import configure, part_money, producer_balance
 from settlement.models import PayoutLine
 from settlement.payouts import read_payout_csv
-from settlement.statements import monthly_statement
+from settlement.statements import monthly_statement, reconciliation
 from tests.fixtures.portal import PASSWORD  # noqa: F401  (same users as the portal tests)
 
 
@@ -155,8 +155,6 @@ def test_a_bank_account_change_waits_for_approval_is_audited_and_emailed(
 
     # The next payout goes to the approved account.
     sold(money_world["product_a"], 10, when=clock.utcnow() - timedelta(days=30))
-    from settlement.ledger import configure
-
     configure(fee_basis_points=500, hold_days=1, payout_minimum_vnd=1000)
     client.post("/admin/payouts")
     line = db.session.scalars(select(PayoutLine)).one()
@@ -199,3 +197,33 @@ def test_the_admin_runs_payouts_downloads_the_csv_and_marks_lines(
     again = client.post(f"/admin/payouts/lines/{lines[0].id}/failed", follow_redirects=True)
     assert again.status_code == 200 and lines[0].status == "paid"
     assert "Sổ sách khớp." in client.get("/admin/settlement").get_data(as_text=True)
+
+
+def test_the_admin_records_a_cod_remittance_and_a_refund(
+    client, login_as, money_world, people, make_cart, checkout_details, all_providers
+):
+    now = clock.utcnow()
+    cart = make_cart((money_world["product_b"], 2))
+    details = checkout_details(payment_method=PaymentMethod.COD)
+    order = place_order(cart, details, "cod-web", now=now, providers=all_providers)
+    part = order.parts[0]
+    pack_part(part, actor_id=None, now=now)
+    ship_part(part, carrier="VNPost", tracking_code="V", actor_id=None, now=now)
+    deliver_part(part, actor_id=None, now=now)
+    db.session.commit()
+    login_as(people["admin"])
+    assert order.number in client.get("/admin/settlement").get_data(as_text=True)
+    client.post(f"/admin/settlement/parts/{part.id}/remit")
+    again = client.post(f"/admin/settlement/parts/{part.id}/remit", follow_redirects=True)
+    assert "không có tiền thu hộ" in again.get_data(as_text=True)  # once only
+    client.post(f"/admin/settlement/parts/{part.id}/refund", data={"amount_vnd": "99999"})
+    too_much = client.post(
+        f"/admin/settlement/parts/{part.id}/refund",
+        data={"amount_vnd": str(order.total_vnd)},
+        follow_redirects=True,
+    )
+    assert "lớn hơn phần còn có thể hoàn" in too_much.get_data(as_text=True)
+    money = part_money(part.id)
+    assert (money.remitted_vnd, money.refunded_vnd) == (order.total_vnd, 99_999)
+    assert money.fee_vnd == 5_000  # one of two jars went back: half the 10,000 ₫ fee too
+    assert reconciliation().holds
