@@ -73,7 +73,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
     PER_PAGE = env_int("PER_PAGE", 24)
-    MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
+    # Larger than PHOTO_MAX_BYTES, so that a photo slightly too big reaches the form and gets its
+    # "file too large (at most N MB)" message; above this, the translated 413 page.
+    MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
@@ -106,6 +108,9 @@ class Config:
     KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
     KIOSK_PICKUP_MINUTES = env_int("KIOSK_PICKUP_MINUTES", 30)
     KIOSK_LOW_SHELF = env_int("KIOSK_LOW_SHELF", 3)
+    # Orders only from screens an admin paired with the point (a signed cookie), so nobody on the
+    # internet can reserve a point's shelf. Browsing stays open everywhere.
+    KIOSK_PAIRING_REQUIRED = env_bool("KIOSK_PAIRING_REQUIRED", False)
     # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
     REDIS_URL = env_str("REDIS_URL")
     # Every key this app writes to Redis starts with it (several apps may share one Redis).

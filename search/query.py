@@ -22,7 +22,6 @@ Python instead (`snapshot.match_in_snapshot`). Autocomplete and highlighting liv
 
 from __future__ import annotations
 
-import heapq
 import logging
 import os
 import threading
@@ -69,9 +68,8 @@ STORY_TIER_BELOW = 12
 # weight (kinds weigh more than other words, places less: search/understanding.py).
 RELATED_BELOW = 24
 RELATED_MIN_COVERAGE = 0.5
-# A product whose name starts with the kind the query names: × this (among the best few hundred).
+# A product whose name starts with the kind the query names: × this.
 KIND_FIRST_BOOST = 1.5
-KIND_FIRST_AMONG = 200
 # Related scores: coverage first (this × the share of the query matched), then BM25F.
 RELATED_COVERAGE_SCALE = 10_000.0
 # Partial credit for part of an alternative name (vs part of the typed words).
@@ -531,12 +529,10 @@ def _kind_first(
     }
     if not heads:
         return hits
-    names = snapshot.folded_names()
-    top = heapq.nlargest(KIND_FIRST_AMONG, hits, key=hits.__getitem__)
+    starting = snapshot.name_heads()
     boosted = dict(hits)
-    for pid in top:
-        name = names.get(pid, "")
-        if any(name == head or name.startswith(head + " ") for head in heads):
+    for head in heads:
+        for pid in starting.get(head, frozenset()).intersection(hits):
             boosted[pid] = hits[pid] * KIND_FIRST_BOOST
     return boosted
 

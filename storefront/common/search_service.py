@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 from core.clock import today_in_vietnam
 from core.db import db
-from search.indexer import index_state, rebuild_index
+from search.indexer import index_state, rebuild_locked, write_lock
 from search.query import ProductSearch
 from search.snapshot_keeper import SnapshotKeeper
 
@@ -114,9 +114,11 @@ class _BackgroundRebuild:
         with self.app.app_context():
             index_dir = self.app.config["SEARCH_INDEX_DIR"]
             try:
-                if index_state(index_dir).value in {"ok", "empty"}:
-                    return  # another process fixed it already (or nothing is for sale yet)
-                count = rebuild_index(index_dir)
+                with write_lock(index_dir, timeout=120.0) as held:
+                    # Checked under the lock: another worker may have just rebuilt it.
+                    if not held or index_state(index_dir).value in {"ok", "empty"}:
+                        return
+                    count = rebuild_locked(index_dir)
                 log.warning("search index was %s; rebuilt with %d products", reason, count)
             except Exception:
                 log.exception("background rebuild of the search index failed")
