@@ -14,6 +14,12 @@ Flow of one search (`ProductSearch.search`):
    is applied again on exactly what is shown, so a stale snapshot can hide a product for a few
    seconds but can never show one that is not for sale.
 
+Before 1, the words are *read* (`segmentation.py`: Telex/VNI residue, run-together syllables)
+and *understood* as concepts (`understanding.py`: kinds with their other names in both
+languages, spelling/regional variants, places as phrases); each concept must match. When fewer
+than a page of products match every concept, the page continues with the related tier:
+products matching most of them, kinds weighing most (`ProductSearch._related`).
+
 With no words matched, typos are corrected from the index's own vocabulary (`spelling.py`,
 "did you mean"); with no index at all (missing, corrupt), the same snapshot is searched in
 Python instead (`snapshot.match_in_snapshot`). Autocomplete and highlighting live in
