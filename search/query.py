@@ -64,6 +64,8 @@ from .understanding import KIND, PLACE, Concept, in_word_tables, understand, war
 log = logging.getLogger(__name__)
 
 MAX_QUERY_SYLLABLES = 12
+# Score maps read ahead per field when a worker warms its searcher (see `warm_up`).
+WARM_TERMS_PER_FIELD = 150
 # Search stories too when names, places and producers give fewer matches than this.
 STORY_TIER_BELOW = 12
 # The related tier is looked for when fewer products than this match every word (a page), and
@@ -278,6 +280,27 @@ class ProductSearch:
             raise IndexUnusable(str(exc)) from exc
         self._local.state = state
         return state
+
+    def warm_up(self, on: date, terms_per_field: int = WARM_TERMS_PER_FIELD) -> int:
+        """Open this thread's searcher and read now what its first queries would read one by
+        one: every field's lengths and the score maps of each field's most frequent terms (the
+        costly ones; rare terms are cheap). A fresh worker calls it at its first request, so its
+        first searches are as fast as later ones. Returns the score maps read."""
+        try:
+            state = self._reader()
+        except IndexUnusable:
+            return 0
+        state.for_sale_docs(self.snapshot(on))
+        reader = state.searcher.reader()
+        read = 0
+        for fieldname, kind in state.searcher.schema.items():
+            if not kind.scorable:
+                continue
+            for _frequency, text in reader.most_frequent_terms(fieldname, terms_per_field):
+                word = text.decode("utf-8") if isinstance(text, bytes) else text
+                state.postings.term(fieldname, word)
+                read += 1
+        return read
 
     def _report_unusable(self, exc: Exception) -> None:
         reason = "missing" if not os.path.exists(live_dir(self.index_dir)) else "corrupt"

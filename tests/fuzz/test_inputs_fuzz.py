@@ -109,6 +109,7 @@ def clients(app, make_user, make_product):
         "buyer": buyer,
         "producer": owner,
         "producer_owner": owner,
+        "kiosk_staff": admin,  # admins work every display point's counter
         "admin": admin,
     }.items():
         client = app.test_client()
