@@ -9,6 +9,7 @@ media root; a rejected upload writes nothing to disk and nothing to the database
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import secrets
@@ -19,7 +20,7 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import UploadNotAnImage, UploadTooLarge, UploadTooManyPixels
+from .errors import UploadNotAnImage, UploadStorageFull, UploadTooLarge, UploadTooManyPixels
 
 ACCEPTED_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 
@@ -77,12 +78,28 @@ def _flatten_to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+# Write errors that mean "no room": the disk is full or the user's quota is used up.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
 def write_new_file(root: Path, folder: str, suffix: str, data: bytes) -> str:
-    """Write `data` under root/folder with a random name; return the path relative to root."""
+    """Write `data` under root/folder with a random name; return the path relative to root.
+
+    Written to a hidden `.part` file first and renamed into place, so a reader never sees half
+    a file; if the write fails (a full disk: UploadStorageFull) the part is removed again."""
     directory = root / folder
-    directory.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}{suffix}"
     temporary = directory / f".{name}.part"
-    temporary.write_bytes(data)
-    os.replace(temporary, directory / name)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, directory / name)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        if error.errno in _NO_ROOM:
+            raise UploadStorageFull() from error
+        raise
     return f"{folder}/{name}"
