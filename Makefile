@@ -58,10 +58,17 @@ wrk: ## Install wrk (Debian's package, the load benchmark's client) when missing
 	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	fi
 
+nginx: ## Install Debian's nginx (the deployment sample's tests) when missing
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "installing nginx (apt)"; \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null || \
+	  echo "nginx could not be installed: its tests will be skipped"; \
+	fi
+
 lint: $(STAMP) ## ruff check
 	$(VENV)/bin/ruff check .
 
-test: install translations browser wrk axe ## Run the whole suite (SQLite; again on PostgreSQL when TEST_DATABASE_URL is set)
+test: install translations browser wrk axe nginx ## Run the whole suite (SQLite; again on PostgreSQL when TEST_DATABASE_URL is set)
 	env -u TEST_DATABASE_URL REQUIRE_BROWSER=$${REQUIRE_BROWSER:-1} $(VENV)/bin/pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
@@ -80,4 +87,4 @@ bench-load: install translations wrk ## wrk load benchmark, 20,000 products (LOA
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance .pytest_cache
 
-.PHONY: help install translations i18n-update setup run serve browser wrk axe lint test bench bench-load clean
+.PHONY: help install translations i18n-update setup run serve nginx browser wrk axe lint test bench bench-load clean

@@ -126,14 +126,30 @@ class Config:
     SEARCH_FOLLOW_SECONDS = env_float("SEARCH_FOLLOW_SECONDS", 1.0)
     # /readyz answers 503 when the index is further behind the database than this.
     READYZ_MAX_INDEX_LAG_SECONDS = env_int("READYZ_MAX_INDEX_LAG_SECONDS", 60)
+    # Prometheus /metrics (off by default); with a token, scrapes send "Bearer <token>".
+    METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+    METRICS_TOKEN = env_str("METRICS_TOKEN")
+    # Proxies in front of the app that set X-Forwarded-For/-Proto (nginx: 1; a load balancer
+    # before nginx: 2). 0 trusts none: the client address is the socket's.
+    TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
     # Seconds a browser or CDN may reuse an anonymous catalog page without asking (0: store it
     # but revalidate every time, answered 304 while the catalog is unchanged; never stale).
     HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 0)
+    # The for-sale snapshot (search facets, listings): loaded in the background when a worker
+    # starts, patched per catalog change, fully reloaded in the background this often.
+    SNAPSHOT_IN_BACKGROUND = env_bool("SNAPSHOT_IN_BACKGROUND", True)
+    SNAPSHOT_FULL_RELOAD_SECONDS = env_int("SNAPSHOT_FULL_RELOAD_SECONDS", 600)
+    # Origin scan counts are buffered per process and written in batches this often, or when
+    # this many views wait (0 seconds: each view written in its request).
+    SCAN_FLUSH_SECONDS = env_int("SCAN_FLUSH_SECONDS", 2)
+    SCAN_FLUSH_THRESHOLD = env_int("SCAN_FLUSH_THRESHOLD", 500)
     # Settlement (docs/settlement.md): platform fee in basis points of a part's goods value
     # (500 = 5 %), days after delivery before money may be paid out, smallest payout.
     PLATFORM_FEE_BASIS_POINTS = env_int("PLATFORM_FEE_BASIS_POINTS", 500)
     SETTLEMENT_HOLD_DAYS = env_int("SETTLEMENT_HOLD_DAYS", 7)
     PAYOUT_MINIMUM_VND = env_int("PAYOUT_MINIMUM_VND", 100_000)
+    # VAT rate on e-invoice data: a percentage ("5", "8", "10") or "KCT" (not subject to VAT).
+    EINVOICE_VAT_RATE = env_str("EINVOICE_VAT_RATE", "5")
 
 
 class DevelopmentConfig(Config):
@@ -148,6 +164,8 @@ class TestingConfig(Config):
     PUBLIC_BASE_URL = "https://ocop.test"
     LOAD_DEMO_CATALOG = False
     REDIS_URL = ""  # tests that want Redis pass it explicitly
+    SNAPSHOT_IN_BACKGROUND = False  # no threads behind a test's back; loads happen in the caller
+    SCAN_FLUSH_SECONDS = 0  # scans written in their request (tests/storefront/test_scan_buffer.py)
     SEARCH_FOLLOW_SECONDS = 0.0  # tests call the follower's tick themselves
 
 

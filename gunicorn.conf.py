@@ -14,6 +14,9 @@ on a machine:
                          use". Give each instance its own path (e.g. /run/ocop/web-8001.ctl) to
                          use `gunicornc`.
   GUNICORN_ACCESS_LOG    "-" (stderr, default) or a file; "off" for none
+  METRICS_ENABLED        when true, workers count requests in PROMETHEUS_MULTIPROC_DIR
+                         (default: a folder per instance under /tmp, emptied at start), so
+                         /metrics sums every worker
 
 Graceful reload: `systemctl reload ocop-web@8000` (SIGHUP) starts new workers with the new
 code and lets the old ones finish their requests (`graceful_timeout`).
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 
 def _int(name: str, default: int) -> int:
@@ -68,3 +73,20 @@ access_log_format = (
 )
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "ocop-web")
 wsgi_app = "wsgi:app"
+
+
+if os.environ.get("METRICS_ENABLED", "").strip().lower() in {"1", "true", "yes", "on"}:
+    _metrics_dir = os.environ.setdefault(
+        "PROMETHEUS_MULTIPROC_DIR",
+        os.path.join(tempfile.gettempdir(), "ocop-metrics-" + bind.replace(":", "-")),
+    )
+
+    def on_starting(server) -> None:
+        # Counters of a previous run would be summed with this one's.
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
+        os.makedirs(_metrics_dir, exist_ok=True)
+
+    def child_exit(server, worker) -> None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

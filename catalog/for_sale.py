@@ -92,6 +92,33 @@ def current_stars_expr(on: date) -> Any:
     )
 
 
+def products_whose_sale_may_change(since: date, on: date) -> Select[tuple[int]]:
+    """SELECT the ids of products that may be for sale on `on` but not on `since`, or the other
+    way round (`since` < `on`): those with a certificate that became valid after `since` or
+    stopped being valid before `on`. The rest answer the rule alike on both days (a cache of
+    yesterday's answer only needs these re-asked at midnight)."""
+    cert = aliased(Certificate)
+    return select(cert.product_id).where(
+        ((cert.issued_on > since) & (cert.issued_on <= on))
+        | ((cert.expires_on >= since) & (cert.expires_on < on))
+    )
+
+
+@lru_cache(maxsize=16)
+def best_stars_by_product(on: date) -> Any:
+    """SQL subquery (product_id, stars): each product holding a certificate valid on `on`, with
+    the best star rating among those. `current_stars_expr` asks it per product; a query over
+    the whole catalog (the for-sale snapshot) joins this instead: one pass over certificates
+    instead of one lookup per product."""
+    cert = aliased(Certificate)
+    return (
+        select(cert.product_id.label("product_id"), func.max(cert.stars).label("stars"))
+        .where(_certificate_valid(cert, on))
+        .group_by(cert.product_id)
+        .subquery("best_stars")
+    )
+
+
 def select_for_sale(on: date) -> Select[tuple[Product]]:
     """SELECT products for sale on `on`, with producer and certificates loaded in O(1) queries."""
     return select(Product).where(for_sale_clause(on)).options(*product_load_options())

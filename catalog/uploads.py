@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -103,3 +104,73 @@ def write_new_file(root: Path, folder: str, suffix: str, data: bytes) -> str:
             raise UploadStorageFull() from error
         raise
     return f"{folder}/{name}"
+
+
+# Responsive copies of every product photo: these widths (when smaller than the photo), each as
+# JPEG and WebP, beside the full-size JPEG and a full-size WebP. The stored name carries the
+# photo's size ("<random>_1200x900.jpg"), so pages can set width/height and srcset without a query.
+VARIANT_WIDTHS = (400, 800)
+_SIZED_NAME = re.compile(r"^(?P<stem>.+_(?P<width>\d+)x(?P<height>\d+))\.jpg$")
+
+
+@dataclass(frozen=True)
+class PhotoFiles:
+    """The files of one stored photo: its size, and (width, path) per format, smallest first."""
+
+    width: int
+    height: int
+    jpeg: tuple[tuple[int, str], ...]
+    webp: tuple[tuple[int, str], ...]
+
+
+def photo_files(path: str) -> PhotoFiles | None:
+    """The responsive files of a photo stored by `write_photo_files`; None for an older photo."""
+    match = _SIZED_NAME.match(path)
+    if match is None:
+        return None
+    stem, width, height = match["stem"], int(match["width"]), int(match["height"])
+    smaller = [w for w in VARIANT_WIDTHS if w < width]
+    jpeg = tuple((w, f"{stem}-{w}.jpg") for w in smaller) + ((width, path),)
+    webp = tuple((w, f"{stem}-{w}.webp") for w in smaller) + ((width, f"{stem}.webp"),)
+    return PhotoFiles(width=width, height=height, jpeg=jpeg, webp=webp)
+
+
+def write_photo_files(root: Path, folder: str, jpeg: bytes, quality: int = 80) -> list[str]:
+    """Write a re-encoded JPEG and its responsive copies under root/folder (random name).
+
+    Returns every relative path written, the full-size JPEG first.
+    """
+    with Image.open(io.BytesIO(jpeg)) as image:
+        image.load()
+        width, height = image.size
+        stem = f"{secrets.token_hex(16)}_{width}x{height}"
+        files = {f"{stem}.jpg": jpeg, f"{stem}.webp": _encode(image, "WEBP", quality)}
+        for w in VARIANT_WIDTHS:
+            if w < width:
+                small = image.resize((w, max(1, round(height * w / width))), Image.Resampling.LANCZOS)
+                files[f"{stem}-{w}.jpg"] = _encode(small, "JPEG", quality)
+                files[f"{stem}-{w}.webp"] = _encode(small, "WEBP", quality)
+    directory = root / folder
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in files.items():
+        temporary = directory / f".{name}.part"
+        temporary.write_bytes(data)
+        os.replace(temporary, directory / name)
+        written.append(f"{folder}/{name}")
+    return written
+
+
+def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:
+    out = io.BytesIO()
+    options = {"optimize": True} if fmt == "JPEG" else {"method": 4}
+    image.save(out, format=fmt, quality=quality, **options)
+    return out.getvalue()
+
+
+def all_photo_paths(path: str) -> list[str]:
+    """Every file of a stored photo (the path itself for an older photo)."""
+    files = photo_files(path)
+    if files is None:
+        return [path]
+    return sorted({p for _w, p in files.jpeg} | {p for _w, p in files.webp})

@@ -100,9 +100,17 @@ def refresh_planner_statistics(*tables: str) -> None:
     """
     db.session.commit()
     preparer = db.engine.dialect.identifier_preparer
+    names = [preparer.quote(table) for table in tables]
+    if db.engine.dialect.name == "postgresql":
+        # VACUUM (ANALYZE): the statistics, and the visibility map that lets index-only scans
+        # skip the heap (fresh rows are not yet "all visible"). It cannot run in a transaction.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for name in names:
+                conn.exec_driver_sql(f"VACUUM (ANALYZE) {name}")
+        return
     with db.engine.begin() as conn:
-        for table in tables:
-            conn.exec_driver_sql(f"ANALYZE {preparer.quote(table)}")
+        for name in names:
+            conn.exec_driver_sql(f"ANALYZE {name}")
 
 
 def ping() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape as html_unescape
+
 import markdown
 import nh3
 
@@ -35,3 +37,12 @@ def render_story(text: str) -> str:
         link_rel="nofollow noopener",
         strip_comments=True,
     )
+
+
+def story_summary(text: str, limit: int = 200) -> str:
+    """The story as plain text, cut at a word near `limit` characters (share previews, meta)."""
+    plain = " ".join(nh3.clean(render_story(text), tags=set()).split())
+    plain = html_unescape(plain)
+    if len(plain) <= limit:
+        return plain
+    return plain[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"

@@ -51,7 +51,8 @@ from .ranking import (
 )
 from .segmentation import Vocabulary, read_words
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
-from .spelling import correct_words, is_english, is_known, spell_like_catalog
+from .snapshot_keeper import SnapshotKeeper
+from .spelling import MAX_CORRECTIONS, correct_words, is_english, is_known, spell_like_catalog
 from .understanding import KIND, Concept, in_word_tables, understand, warm_up
 
 log = logging.getLogger(__name__)
@@ -193,8 +194,12 @@ class ProductSearch:
         snapshot_ttl: float = 30.0,
         on_index_unusable: Callable[[str], None] | None = None,
         result_cache_size: int = 0,
+        snapshots: SnapshotKeeper | None = None,
     ) -> None:
         self.index_dir = index_dir
+        # When given, the keeper holds the snapshot (patched per change, reloaded in the
+        # background: search/snapshot_keeper.py) and `snapshot_ttl` is not used.
+        self.snapshots = snapshots
         self.snapshot_ttl = snapshot_ttl
         # Ranked hits of recent queries, valid for one searcher + one snapshot (0 = off).
         self.result_cache_size = result_cache_size
@@ -209,6 +214,8 @@ class ProductSearch:
     # snapshot -------------------------------------------------------------------------------
 
     def snapshot(self, on: date) -> ForSaleSnapshot:
+        if self.snapshots is not None:
+            return self.snapshots.get(on)
         cached = self._snapshot
         now = time.monotonic()
         if cached and cached[1].on == on and now - cached[0] < self.snapshot_ttl:
@@ -219,6 +226,8 @@ class ProductSearch:
 
     def invalidate(self) -> None:
         """Forget the cached for-sale snapshot (call after products changed)."""
+        if self.snapshots is not None:
+            self.snapshots.invalidate()
         self._snapshot = None
 
     # index ----------------------------------------------------------------------------------
@@ -283,15 +292,17 @@ class ProductSearch:
         # matching them makes broad queries score thousands of documents; they are searched
         # only when tier 1 finds few (measured in docs/search.md).
         hits = self._tiered(state, plan, snapshot)
-        if not hits:
-            candidate = correct_words(reader, words)
-            if candidate:
-                # The corrected words are searched like typed ones: stories only if needed.
-                corrected_plan = self._understand(reader, candidate)
-                hits = self._tiered(state, corrected_plan, snapshot)
-                # Offer a correction only when it finds something.
-                if hits:
-                    corrected, plan = candidate, corrected_plan
+        for choice in range(MAX_CORRECTIONS if not hits else 0):
+            candidate = correct_words(reader, words, choice)
+            if not candidate:
+                break
+            # The corrected words are searched like typed ones: stories only if needed.
+            corrected_plan = self._understand(reader, candidate)
+            hits = self._tiered(state, corrected_plan, snapshot)
+            # Offer a correction only when it finds something.
+            if hits:
+                corrected, plan = candidate, corrected_plan
+                break
         if hits:
             hits = _kind_first(hits, plan, snapshot)
         related: dict[int, float] = {}

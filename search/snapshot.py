@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, Select, select
 
-from catalog.for_sale import current_stars_expr, for_sale_clause
+from catalog.for_sale import best_stars_by_product, current_stars_expr, for_sale_clause
 from catalog.models import Producer, Product
 from catalog.products.listing import ProductQuery, Sort
 from core.db import db
@@ -52,6 +53,7 @@ class ForSaleSnapshot:
         self._autocomplete: AutocompleteIndex | None = None
         self._haystacks: dict[int, tuple[set[str], set[str]]] | None = None
         self._facet_columns: _FacetColumns | None = None
+        self._orders: dict[Sort, list[int]] = {}
         self._folded_names: dict[int, str] | None = None
 
     def facet_columns(self) -> _FacetColumns:
@@ -59,6 +61,28 @@ class ForSaleSnapshot:
         if self._facet_columns is None:
             self._facet_columns = _FacetColumns(self.rows)
         return self._facet_columns
+
+    def ordered(self, sort: Sort) -> list[int]:
+        """Every id in a listing order (computed once per snapshot and order)."""
+        found = self._orders.get(sort)
+        if found is None:
+            rows = self.rows
+            if sort == Sort.PRICE_ASC:
+                found = sorted(rows, key=lambda pid: (rows[pid].price_vnd, pid))
+            elif sort == Sort.PRICE_DESC:
+                found = sorted(rows, key=lambda pid: (-rows[pid].price_vnd, pid))
+            elif sort == Sort.STARS:
+                found = sorted(rows, key=lambda pid: (-rows[pid].stars, -pid))
+            elif sort == Sort.NAME:
+                found = sorted(rows, key=lambda pid: (rows[pid].name, pid))
+            else:  # Sort.NEWEST
+                found = sorted(rows, reverse=True)
+            self._orders[sort] = found
+        return found
+
+    def counts(self, facet: str) -> dict[str, int]:
+        """Products for sale per value of one facet ("province", "group", "stars")."""
+        return {value: len(ids) for value, ids in self.facet_columns().members[facet].items()}
 
     @property
     def autocomplete(self) -> AutocompleteIndex:
@@ -104,14 +128,23 @@ class _FacetColumns:
         self.producer: dict[int, int] = {pid: row.producer_id for pid, row in rows.items()}
 
 
-def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
-    """One query: every product for sale on `on` (through `for_sale_clause`), with its facets."""
-    query = (
+def _snapshot_query(on: date, among: Select | CompoundSelect | None = None) -> Select:
+    """Every product for sale on `on` (through `for_sale_clause`), with its facets; or only
+    those `among` (a SELECT of ids). For the whole catalog the stars come from one grouped pass
+    over certificates (`best_stars_by_product`), for a few products from a lookup each."""
+    if among is not None:
+        return _columns(on, current_stars_expr(on)).where(Product.id.in_(among))
+    best = best_stars_by_product(on)
+    return _columns(on, best.c.stars).join(best, best.c.product_id == Product.id)
+
+
+def _columns(on: date, stars: Any) -> Select:
+    return (
         select(
             Product.id,
             Producer.province_code,
             Product.group,
-            current_stars_expr(on),
+            stars,
             Product.price_vnd,
             Product.stock,
             Product.name,
@@ -125,7 +158,9 @@ def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
         .join(Producer, Producer.id == Product.producer_id)
         .where(for_sale_clause(on))
     )
-    rows = {}
+
+
+def _read_rows(query: Select, into: dict[int, ForSaleRow]) -> None:
     for (
         pid,
         province,
@@ -139,7 +174,7 @@ def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
         producer_id,
         *place,
     ) in db.session.execute(query):
-        rows[pid] = ForSaleRow(
+        into[pid] = ForSaleRow(
             product_id=pid,
             province_code=province,
             group=group,
@@ -152,6 +187,25 @@ def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
             place_text=" ".join(p for p in place if p),
             producer_id=producer_id,
         )
+
+
+def load_for_sale_snapshot(on: date) -> ForSaleSnapshot:
+    """One query: every product for sale on `on` (through `for_sale_clause`), with its facets."""
+    rows: dict[int, ForSaleRow] = {}
+    _read_rows(_snapshot_query(on), rows)
+    return ForSaleSnapshot(on, rows)
+
+
+def patched_snapshot(
+    snapshot: ForSaleSnapshot, on: date, ids: Iterable[int], id_query: Select | CompoundSelect
+) -> ForSaleSnapshot:
+    """A new snapshot for `on`: `snapshot` with the products `ids` (the result of `id_query`)
+    asked again through the for-sale rule, in one statement; those no longer for sale drop out.
+    The old snapshot is left untouched, so requests still using it see a consistent set."""
+    rows = dict(snapshot.rows)
+    for pid in ids:
+        rows.pop(pid, None)
+    _read_rows(_snapshot_query(on, among=id_query), rows)
     return ForSaleSnapshot(on, rows)
 
 
@@ -245,3 +299,34 @@ def match_in_snapshot(words: list[str], snapshot: ForSaleSnapshot) -> dict[int, 
         else:
             scores[pid] = score
     return scores
+
+
+def browse(snapshot: ForSaleSnapshot, filters: ProductQuery, sorts: tuple[Sort, ...]) -> Refined:
+    """A catalog listing over the snapshot: the ids passing `filters`, in the listing's order
+    (`sorts[0]` by default), and no facets. The same filters as the SQL listing
+    (catalog.products.queries), answered from memory."""
+    columns = snapshot.facet_columns()
+    kept: set[int] | None = None
+    for facet, value in (
+        ("province", filters.province_code or None),
+        ("group", filters.group or None),
+        ("stars", str(filters.stars) if filters.stars else None),
+    ):
+        if value is None:
+            continue
+        members = columns.members[facet].get(value, frozenset())
+        kept = set(members) if kept is None else kept & members
+    lowest, highest = filters.min_price_vnd, filters.max_price_vnd
+    producer_id = filters.producer_id
+    if lowest is not None or highest is not None or producer_id is not None:
+        price, producer = columns.price, columns.producer
+        kept = {
+            pid
+            for pid in (snapshot.rows if kept is None else kept)
+            if (lowest is None or price[pid] >= lowest)
+            and (highest is None or price[pid] <= highest)
+            and (producer_id is None or producer[pid] == producer_id)
+        }
+    ordered = snapshot.ordered(filters.sort_among(sorts))
+    ids = ordered if kept is None else [pid for pid in ordered if pid in kept]
+    return Refined(ids=ids, facets={})

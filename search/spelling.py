@@ -6,11 +6,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
 from .analysis import english_stems, fold, syllables
+from .input_methods import is_syllable
+from .lexicon import kind_lexicon, variant_groups
 
 _CORRECTION_FIELDS = ("name", "meta", "place", "name_j")
 CONTEXT_WEIGHT = 20
+# A word of the word tables (search/data/) counts like this many products holding it.
+TABLE_WORD_WEIGHT = 3
+# ... and this much more when the typed word is not spelled like a Vietnamese syllable.
+FOREIGN_TABLE_WORD_WEIGHT = 50
+# Corrections tried, in order, until one finds products.
+MAX_CORRECTIONS = 3
 
 
 def is_known(reader, syllable: str) -> bool:
@@ -35,18 +44,70 @@ def _adjacent_swaps(word: str) -> list[str]:
     return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
 
 
-def _correct(reader, syllable: str, before: str = "", after: str = "") -> str | None:
+def max_distance(word: str) -> int:
+    """Edits allowed for a word of this length: short words are easily another real word."""
+    if len(word) < 3:
+        return 0
+    if len(word) <= 5:
+        return 1
+    return 2 if len(word) <= 9 else 3
+
+
+def distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (a transposition is one edit), capped at limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@cache
+def _table_words() -> dict[str, tuple[str, ...]]:
+    """First letter → the single words of the word tables (both languages, folded): the
+    vocabulary a shopper's typo is corrected against besides the index's (English kinds such
+    as `garlic` are not in a catalog without English names)."""
+    words: set[str] = set()
+    for entry in kind_lexicon():
+        for term in (*entry.english, *entry.vietnamese):
+            words.update(fold(word) for word in syllables(term))
+    for group in variant_groups():
+        for form in group.forms:
+            words.update(fold(word) for word in syllables(form))
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted(words):
+        if word.isalpha():
+            by_letter.setdefault(word[0], []).append(word)
+    return {letter: tuple(found) for letter, found in by_letter.items()}
+
+
+def _corrections(reader, syllable: str, before: str = "", after: str = "") -> list[str]:
+    """The best few corrections of an unknown word, best first (none for short words)."""
     folded = fold(syllable)
-    if len(folded) < 3:
-        return None
-    max_distance = 2 if len(folded) >= 7 else 1
+    limit = max_distance(folded)
+    if not limit:
+        return []
     weights: Counter[str] = Counter()
     for fieldname in _CORRECTION_FIELDS:
         # The first letter is rarely wrong; fixing it keeps the scan cheap.
-        candidates = set(reader.terms_within(fieldname, folded, max_distance, prefix=1))
+        candidates = set(reader.terms_within(fieldname, folded, limit, prefix=1))
         candidates.update(s for s in _adjacent_swaps(folded) if reader.doc_frequency(fieldname, s))
         for candidate in candidates:
             weights[candidate] += reader.doc_frequency(fieldname, candidate)
+    table_words = _table_words().get(folded[0], ())
+    for candidate in table_words:
+        if candidate not in weights and distance(folded, candidate, limit) <= limit:
+            weights[candidate] += TABLE_WORD_WEIGHT
     for candidate in list(weights):
         # Context, like a tiny bigram language model: "ha thoa" → "ha thao", not "ha tho".
         for glued in (before + candidate if before else "", candidate + after if after else ""):
@@ -57,26 +118,37 @@ def _correct(reader, syllable: str, before: str = "", after: str = "") -> str | 
                     + reader.doc_frequency("place_j", glued)
                 )
     weights.pop(folded, None)
-    if not weights:
-        return None
-    return max(weights.items(), key=lambda item: (item[1], item[0]))[0]
+    if not is_syllable(folded):
+        # Not spelled like a Vietnamese syllable ("hony", "peper"): a word of the tables
+        # (English kinds among them) is likelier than a Vietnamese syllable of the index.
+        for candidate in weights:
+            if candidate in table_words:
+                weights[candidate] += FOREIGN_TABLE_WORD_WEIGHT
+    # Fewest edits first (a transposition is one), then the most frequent in context.
+    ranked = sorted(
+        weights.items(),
+        key=lambda item: (distance(folded, item[0], limit), -item[1], item[0]),
+    )
+    return [candidate for candidate, _ in ranked[:MAX_CORRECTIONS]]
 
 
-def correct_words(reader, words: list[str]) -> list[str] | None:
-    """The words with each unknown one replaced by the closest frequent index term, or None."""
+def correct_words(reader, words: list[str], choice: int = 0) -> list[str] | None:
+    """The words with each unknown one replaced by its `choice`-th best correction (0: the
+    closest, most frequent), or None when there is none."""
     corrected, changed = [], False
     for position, word in enumerate(words):
-        if is_known(reader, word):
+        folded = fold(word)
+        if is_known(reader, word) or folded in _table_words().get(folded[:1], ()):
             corrected.append(word)
             continue
         before = fold(words[position - 1]) if position > 0 else ""
         after = fold(words[position + 1]) if position + 1 < len(words) else ""
-        replacement = _correct(reader, word, before, after)
-        if replacement is None:
-            corrected.append(word)
-        else:
-            corrected.append(replacement)
+        ranked = _corrections(reader, word, before, after)
+        if ranked:
+            corrected.append(ranked[min(choice, len(ranked) - 1)])
             changed = True
+        else:
+            corrected.append(word)
     return corrected if changed else None
 
 

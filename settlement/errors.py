@@ -31,3 +31,11 @@ class BankAccountInvalid(SettlementError):
 
 class BankAccountNotFound(SettlementError):
     code = "bank_account_not_found"
+
+
+class OrderPartMissing(SettlementError):
+    code = "order_part_not_found"
+
+
+class NotInvoiceable(SettlementError):
+    code = "not_invoiceable"

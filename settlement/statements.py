@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from catalog.models import Producer
 from core.clock import VN_TZ
 from core.db import db
 from orders.models import Order, OrderPart
 
 from .enums import CASH_ACCOUNTS, Account, JournalKind
-from .ledger import account_totals, producer_balances
+from .ledger import account_totals, part_money, producer_balances, producer_figures
 from .models import LedgerJournal, LedgerLine
 
 
@@ -225,3 +226,83 @@ def reconciliation() -> Reconciliation:
         balances_vnd=sum(producer_balances().values()),
         by_account=totals,
     )
+
+
+# --- what program staff see ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProducerRow:
+    producer_id: int
+    name: str
+    balance_vnd: int
+    pending_vnd: int
+    available_vnd: int
+
+
+def producer_overview(*, now: datetime) -> list[ProducerRow]:
+    """Every producer with entries: balance, pending and available, largest balance first."""
+    names = dict(db.session.execute(select(Producer.id, Producer.name)).all())
+    rows = []
+    for producer_id in producer_balances():
+        figures = producer_figures(producer_id, now=now)
+        rows.append(
+            ProducerRow(
+                producer_id=producer_id,
+                name=names.get(producer_id, ""),
+                balance_vnd=figures.balance_vnd,
+                pending_vnd=figures.pending_vnd,
+                available_vnd=figures.available_vnd,
+            )
+        )
+    return sorted(rows, key=lambda row: (-row.balance_vnd, row.producer_id))
+
+
+@dataclass(frozen=True)
+class PartRow:
+    part_id: int
+    order_number: str
+    producer_name: str
+    amount_vnd: int
+
+
+def _parts_with(kind: JournalKind, account: Account, *, without: JournalKind | None, limit: int):
+    remitted = (
+        select(LedgerJournal.part_id).where(LedgerJournal.kind == without.value)
+        if without
+        else None
+    )
+    query = (
+        select(OrderPart.id, Order.number, OrderPart.producer_name, func.sum(LedgerLine.amount_vnd))
+        .join(LedgerJournal, LedgerJournal.id == LedgerLine.journal_id)
+        .join(OrderPart, OrderPart.id == LedgerJournal.part_id)
+        .join(Order, Order.id == OrderPart.order_id)
+        .where(LedgerJournal.kind == kind.value, LedgerLine.account == account.value)
+        .group_by(OrderPart.id, Order.number, OrderPart.producer_name)
+        .order_by(OrderPart.id.desc())
+        .limit(limit)
+    )
+    if remitted is not None:
+        query = query.where(OrderPart.id.not_in(remitted))
+    return [
+        PartRow(pid, number, name, int(total))
+        for pid, number, name, total in db.session.execute(query)
+    ]
+
+
+def cod_parts_to_remit(limit: int = 100) -> list[PartRow]:
+    """COD parts delivered whose cash the carrier has not paid over yet (amount collected)."""
+    return _parts_with(
+        JournalKind.SALE, Account.CARRIER_COD, without=JournalKind.COD_REMITTANCE, limit=limit
+    )
+
+
+def refundable_parts(limit: int = 50) -> list[PartRow]:
+    """The newest parts with money that may still be refunded (amount: what is left)."""
+    rows = _parts_with(JournalKind.SALE, Account.PRODUCER, without=None, limit=limit)
+    result = []
+    for row in rows:
+        left = part_money(row.part_id).refundable_vnd
+        if left > 0:
+            result.append(PartRow(row.part_id, row.order_number, row.producer_name, left))
+    return result

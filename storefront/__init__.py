@@ -19,6 +19,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config or config_for())
     app.config.update(overrides)
     _resolve_paths(app)
+    _trust_proxies(app)
     app.json.ensure_ascii = False  # Vietnamese stays readable in the JSON API
 
     db.init_app(app)
@@ -28,6 +29,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     _init_login(app)
 
+    from settlement.einvoice import check_vat_rate
     from settlement.ledger import configure as configure_settlement
 
     configure_settlement(
@@ -35,6 +37,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         hold_days=app.config["SETTLEMENT_HOLD_DAYS"],
         payout_minimum_vnd=app.config["PAYOUT_MINIMUM_VND"],
     )
+    check_vat_rate(app.config["EINVOICE_VAT_RATE"])
 
     from .i18n import init_i18n, select_locale
 
@@ -61,9 +64,14 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_input_guard(app)
 
+    from .metrics import init_metrics
+
+    init_metrics(app)
+
     from .security_headers import init_security_headers
 
     init_security_headers(app)
+
     # After the request id is assigned: a 304 answered before the view still carries it.
     from .http_cache import init_http_cache
 
@@ -127,6 +135,16 @@ def _resolve_paths(app: Flask) -> None:
             "max_overflow": app.config["DB_MAX_OVERFLOW"],
             "pool_recycle": app.config["DB_POOL_RECYCLE_SECONDS"],
         }
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx the socket's address is nginx's: take the client's from X-Forwarded-For,
+    as set by exactly TRUSTED_PROXY_HOPS proxies (rate limits count per client, not per proxy)."""
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _init_login(app: Flask) -> None:

@@ -5,6 +5,7 @@ Levels, from open to closed:
   buyer           any signed-in, active account (buyers, producer members, admins)
   producer        a member of an active producer (role producer with a producer id)
   producer_owner  the owner of that producer (invites members)
+  kiosk_staff     counter staff of a display point, or an admin (the point is checked per view)
   admin           OCOP program staff
 
 Anonymous visitors asking for a closed route are sent to the sign-in page; signed-in users
@@ -26,8 +27,15 @@ from catalog.producers import producer_is_active
 
 from .extensions import login_manager
 
-AccessLevel = Literal["public", "buyer", "producer", "producer_owner", "admin"]
-ACCESS_LEVELS: tuple[str, ...] = ("public", "buyer", "producer", "producer_owner", "admin")
+AccessLevel = Literal["public", "buyer", "producer", "producer_owner", "kiosk_staff", "admin"]
+ACCESS_LEVELS: tuple[str, ...] = (
+    "public",
+    "buyer",
+    "producer",
+    "producer_owner",
+    "kiosk_staff",
+    "admin",
+)
 ACCESS_ATTRIBUTE = "access_level"
 
 
@@ -47,6 +55,8 @@ def user_may(user: Any, level: str) -> bool:
         return True
     if level == "admin":
         return user.role == Role.ADMIN.value
+    if level == "kiosk_staff":
+        return user.role in (Role.KIOSK_STAFF.value, Role.ADMIN.value)
     if level == "producer":
         return _is_active_producer_member(user)
     if level == "producer_owner":

@@ -24,7 +24,7 @@ import os
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 from catalog.changes import catalog_last_changed_at
@@ -57,7 +57,7 @@ _CSRF_FIELD = "csrf_token"  # Flask-WTF keeps the token it rendered in g under t
 def catalog_marker() -> tuple[datetime | None, ...]:
     """The catalog change marker, read once per GET request (it is one statement); requests
     that may write read it afresh each time."""
-    if request.method not in ("GET", "HEAD"):
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
         return catalog_last_changed_at()
     if _MARKER_KEY not in g:
         setattr(g, _MARKER_KEY, catalog_last_changed_at())

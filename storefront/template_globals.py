@@ -8,10 +8,12 @@ from markupsafe import Markup
 from catalog.admin_units import province_by_code
 from catalog.for_sale import MAX_STARS, OCOP_STARS, for_sale_certificate
 from catalog.models import Producer, Product
+from catalog.uploads import photo_files
 from core.clock import today_in_vietnam
 from core.richtext import render_story
 from core.text import fold
 
+from .common.illustrations import illustration_path
 from .common.labels import (
     SORT_LABELS,
     certificate_state_label,
@@ -60,7 +62,8 @@ def init_template_globals(app: Flask) -> None:
     labels += (order_status_label, payment_method_label)
     app.jinja_env.globals.update({f.__name__: f for f in (*helpers, *rules, *labels)})
     app.jinja_env.globals.update(
-        cart_item_count=current_cart_count, unit_label=unit_label, issuer_label=issuer_label
+        cart_item_count=current_cart_count, unit_label=unit_label, issuer_label=issuer_label,
+        illustration_path=illustration_path, photo_files=photo_files,
     )
     app.jinja_env.globals.update(
         sort_labels=SORT_LABELS, ocop_stars=OCOP_STARS, max_stars=MAX_STARS

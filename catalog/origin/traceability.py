@@ -125,6 +125,27 @@ def record_scan(code: str, on: date) -> None:
     db.session.execute(statement)
 
 
+def record_scans(counts: dict[tuple[str, date], int]) -> None:
+    """Add many scans at once: {(code, Vietnamese day): how many}. One INSERT … ON CONFLICT DO
+    UPDATE for the whole batch (the counts are added, never overwritten). Executes; caller
+    commits."""
+    if not counts:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(ScanCount).values(
+        [
+            {"code": code, "scanned_on": day, "scan_count": count}
+            for (code, day), count in sorted(counts.items())
+        ]
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[ScanCount.code, ScanCount.scanned_on],
+        set_={"scan_count": ScanCount.scan_count + statement.excluded.scan_count},
+    )
+    db.session.execute(statement)
+
+
 def scans_by_day(codes: list[str], since: date | None = None) -> dict[date, int]:
     """Scans per day over `codes` (e.g. a product's code and its batches' codes), oldest first."""
     query = (

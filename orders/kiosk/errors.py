@@ -15,7 +15,3 @@ class UnknownSku(OrdersError):
 
 class InvalidPointCode(OrdersError):
     code = "kiosk_invalid_point_code"
-
-
-class PickupNotFound(OrdersError):
-    code = "kiosk_pickup_not_found"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from catalog.for_sale import is_for_sale, sale_status
 from catalog.models import Product, product_load_options
-from core.db import db
+from core.db import begin_write, db
 
 from ..cart import MAX_LINE_QUANTITY
 from ..checkout import CheckoutDetails, ShelfPickup, place_order
@@ -171,6 +171,18 @@ def find_pickup(point: DisplayPoint, pickup_id: int) -> KioskPickup | None:
     )
 
 
+def lock_pickup(point: DisplayPoint, pickup_id: int) -> KioskPickup | None:
+    """The pickup as it is now, its order row locked until commit, before the counter or the
+    expiry job changes it: the cashier marking it paid and the expiry cancelling it can never
+    both win (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL; see core.db.begin_write)."""
+    begin_write()
+    db.session.expire_all()  # nothing read before the lock is trusted
+    pickup = find_pickup(point, pickup_id)
+    if pickup is not None:
+        db.session.execute(select(Order.id).where(Order.id == pickup.order_id).with_for_update())
+    return pickup
+
+
 def pickups_of_point(
     point: DisplayPoint, *, open_only: bool, limit: int = 200
 ) -> list[KioskPickup]:
@@ -244,16 +256,27 @@ def expire_pickups(*, now: datetime, providers: Mapping[PaymentMethod, Any]) -> 
         .where(Order.reservation_expires_at <= now, Order.paid_at.is_(None))
         .order_by(Order.id)
     ).all()
+    due_ids = [(order.id, order.number) for order in due]
+    db.session.commit()  # read only: ends the read before each order is locked in turn
     cancelled: list[str] = []
-    for order in due:
-        if not order.is_awaiting_payment:
+    for order_id, number in due_ids:
+        begin_write()
+        db.session.expire_all()  # read again under the lock: the counter may have been faster
+        order = db.session.scalars(
+            select(Order)
+            .where(Order.id == order_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+        if order.paid_at is not None or not order.is_awaiting_payment:
+            db.session.commit()  # paid at the counter meanwhile: nothing to release
             continue
         try:
             cancel_order(order, now=now, providers=providers)
         except OrdersError as error:
             db.session.rollback()
-            log.warning("pickup %s not expired: %s", order.number, error.code)
+            log.warning("pickup %s not expired: %s", number, error.code)
             continue
         db.session.commit()
-        cancelled.append(order.number)
+        cancelled.append(number)
     return cancelled

@@ -138,14 +138,13 @@ def shelf_quantities(point_id: int) -> dict[int, int]:
 
 
 def shelf_rows(point_id: int) -> list[tuple[PointStock, Product]]:
-    return list(
-        db.session.execute(
-            select(PointStock, Product)
-            .join(Product, Product.id == PointStock.product_id)
-            .where(PointStock.point_id == point_id)
-            .order_by(Product.name)
-        ).tuples()
+    rows = db.session.execute(
+        select(PointStock, Product)
+        .join(Product, Product.id == PointStock.product_id)
+        .where(PointStock.point_id == point_id)
+        .order_by(Product.name)
     )
+    return [(stock, product) for stock, product in rows]
 
 
 def add_staff(point: DisplayPoint, user: User, *, actor_id: int | None, now: datetime) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SubmitField
+from wtforms import BooleanField, IntegerField, SubmitField
+from wtforms.validators import InputRequired, NumberRange
 
 from ..common.form_i18n import TranslatedForm
 
@@ -14,3 +15,10 @@ class ImportForm(TranslatedForm):
     dry_run = BooleanField(_l("Check only, do not save"))
     skip_bad = BooleanField(_l("Import the valid rows and skip the rows with problems"))
     submit = SubmitField(_l("Import"))
+
+
+class RefundForm(TranslatedForm):
+    """Money given back to the buyer by hand for one order part (whole dong)."""
+
+    amount_vnd = IntegerField(_l("Amount (VND)"), validators=[InputRequired(), NumberRange(min=1)])
+    submit = SubmitField(_l("Record the refund"))

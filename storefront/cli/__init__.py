@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import accounts, catalog, certificates, kiosk, mail, orders, origin, search
+from . import accounts, catalog, certificates, kiosk, mail, ops, orders, origin, search
 
-AREAS = (catalog, accounts, search, orders, certificates, mail, origin, kiosk)
+AREAS = (catalog, accounts, search, orders, certificates, mail, origin, kiosk, ops)
 
 
 def register_cli(app: Flask) -> None:

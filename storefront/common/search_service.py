@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from flask import Flask, current_app
 
+from core.clock import today_in_vietnam
+from core.db import db
 from search.indexer import index_state, rebuild_index
 from search.query import ProductSearch
+from search.snapshot_keeper import SnapshotKeeper
+
+from ..http_cache import catalog_marker
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "product_search"
@@ -19,13 +25,47 @@ def init_search(app: Flask) -> None:
     if EXTENSION_KEY in app.extensions:
         return
     rebuilder = _BackgroundRebuild(app)
+    background = _in_background(app) if app.config.get("SNAPSHOT_IN_BACKGROUND", True) else None
+    snapshots = SnapshotKeeper(
+        marker=catalog_marker,
+        background=background,
+        full_reload_seconds=float(app.config.get("SNAPSHOT_FULL_RELOAD_SECONDS", 600)),
+    )
     app.extensions[EXTENSION_KEY] = ProductSearch(
         app.config["SEARCH_INDEX_DIR"],
         snapshot_ttl=float(app.config.get("SEARCH_SNAPSHOT_TTL", 30.0)),
         result_cache_size=int(app.config.get("SEARCH_RESULT_CACHE_SIZE", 512)),
         on_index_unusable=rebuilder.start if app.config.get("SEARCH_AUTO_REBUILD", True) else None,
+        snapshots=snapshots,
     )
     app.extensions[EXTENSION_KEY + ".rebuild"] = rebuilder
+    if background is not None:
+        # The first request of a worker starts the load; only requests that need the
+        # snapshot before it is done wait for it (servers fork workers after create_app).
+        started = threading.Event()
+
+        def warm_up() -> None:
+            if not started.is_set():
+                started.set()
+                snapshots.warm_up(today_in_vietnam())
+
+        app.before_request(warm_up)
+
+
+def _in_background(app: Flask) -> Callable[[Callable[[], None]], None]:
+    """Run a job in a daemon thread with an app context and a session of its own."""
+
+    def run(job: Callable[[], None]) -> None:
+        def target() -> None:
+            with app.app_context():
+                try:
+                    job()
+                finally:
+                    db.session.remove()
+
+        threading.Thread(target=target, name="for-sale-snapshot", daemon=True).start()
+
+    return run
 
 
 def product_search() -> ProductSearch:
@@ -72,8 +112,6 @@ class _BackgroundRebuild:
             except Exception:
                 log.exception("background rebuild of the search index failed")
             finally:
-                from core.db import db
-
                 db.session.remove()
 
     def join(self, timeout: float = 60.0) -> None:

@@ -20,6 +20,7 @@ from ..access import access
 from ..common.qr import qr_png, qr_svg
 from ..common.urls import origin_url
 from . import bp
+from .scan_buffer import scan_buffer
 from .serializers import origin_json
 
 # QR images never change for a code unless PUBLIC_BASE_URL does; the ETag covers that case.
@@ -78,13 +79,18 @@ def page(code: str):
 
 
 def _count_scan(code: str, on: date) -> None:
-    """Count one scan after the page is rendered, in a transaction of its own.
+    """Count one scan after the page is rendered: into the scan buffer when there is one, else
+    at once, in a transaction of its own.
 
     The read transaction of the rendering ends first (`begin_write`): on SQLite (WAL) a
     transaction that read and then writes fails at once with "database is locked" when another
     scan wrote meanwhile, whereas one that starts as a writer simply waits its turn. A counter
     that still fails (database overloaded) is logged, not shown: the buyer gets the page.
     """
+    buffer = scan_buffer()
+    if buffer is not None:
+        buffer.add(code, on)  # written in a batch, off the request path (scan_buffer.py)
+        return
     try:
         begin_write()
         record_scan(code, on)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("producer", __name__)
 
-from . import orders, routes  # noqa: E402,F401
+from . import ledger, orders, routes  # noqa: E402,F401

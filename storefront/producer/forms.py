@@ -87,7 +87,16 @@ class ProductForm(TranslatedForm):
 
 class PhotoForm(TranslatedForm):
     photo = FileField(_l("Photo (JPG, PNG or WebP)"), validators=[FileRequired()])
+    alt = StringField(
+        _l("What the photo shows (for shoppers who cannot see it)"),
+        validators=[Optional(), Length(max=255)],
+    )
     submit = SubmitField(_l("Upload photo"))
+
+
+class PhotoAltForm(TranslatedForm):
+    alt = StringField(_l("Photo description"), validators=[DataRequired(), Length(max=255)])
+    submit = SubmitField(_l("Save description"))
 
 
 class CertificateForm(TranslatedForm):
@@ -123,3 +132,17 @@ class ShipForm(TranslatedForm):
     carrier = StringField(_l("Carrier"), validators=[DataRequired(), Length(max=80)])
     tracking_code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=80)])
     submit = SubmitField(_l("Mark shipped"))
+
+
+class BankAccountForm(TranslatedForm):
+    """The producer's payout account: a bank from the VietQR list, number, holder's name."""
+
+    bank_bin = SelectField(_l("Bank"), validators=[DataRequired()])
+    account_no = StringField(
+        _l("Account number"),
+        validators=[DataRequired(), Length(min=4, max=32), Regexp(r"^[0-9A-Za-z ]+$")],
+    )
+    account_name = StringField(
+        _l("Account holder's name"), validators=[DataRequired(), Length(min=2, max=120)]
+    )
+    submit = SubmitField(_l("Send for approval"))

@@ -16,6 +16,7 @@ from orders.fulfilment import (
     cancel_part,
     confirm_transfer,
     count_parts_to_pack,
+    deliver_part,
     get_part_for_producer,
     pack_part,
     parts_for_producer,
@@ -106,6 +107,17 @@ def order_ship(part_id: int):
     now = clock.utcnow()
     ship_part(part, carrier=carrier, tracking_code=tracking_code, actor_id=current_user.id, now=now)
     return _done(part_id, _("Marked as shipped."))
+
+
+@bp.post("/orders/<int:part_id>/deliver")
+@access("producer")
+def order_deliver(part_id: int):
+    """The carrier delivered the parcel (and collected the cash on delivery)."""
+    part = _own_part(part_id)
+    if not ActionForm().validate_on_submit():
+        return _back_to(part_id)
+    deliver_part(part, actor_id=current_user.id, now=clock.utcnow())
+    return _done(part_id, _("Marked as delivered."))
 
 
 @bp.post("/orders/<int:part_id>/confirm-transfer")

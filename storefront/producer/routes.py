@@ -36,6 +36,8 @@ from catalog.producers import (
 from catalog.products.photos import (
     delete_product_photo,
     get_photo_for_producer,
+    move_product_photo,
+    set_photo_alt,
     store_product_photo,
 )
 from catalog.products.portal import (
@@ -61,7 +63,14 @@ from ..common.urls import public_url
 from ..errors import message_for, status_for
 from ..i18n import current_locale
 from . import bp
-from .forms import ApplicationForm, CertificateForm, InviteForm, PhotoForm, ProductForm
+from .forms import (
+    ApplicationForm,
+    CertificateForm,
+    InviteForm,
+    PhotoAltForm,
+    PhotoForm,
+    ProductForm,
+)
 
 
 def upload_limits() -> UploadLimits:
@@ -226,7 +235,7 @@ def photo_upload(product_id: int):
             limits=upload_limits(),
             actor_id=current_user.id,
             now=clock.utcnow(),
-            alt=product.name,
+            alt=(form.alt.data or "").strip() or product.name,
         )
     except UploadRejected as error:
         db.session.rollback()
@@ -251,6 +260,32 @@ def photo_delete(product_id: int, image_id: int):
         _commit_and_reindex([product_id])
         flash(_("Photo removed."), "success")
     return redirect(url_for("producer.product_edit", product_id=product_id))
+
+
+@bp.post("/products/<int:product_id>/photos/<int:image_id>/move")
+@access("producer")
+def photo_move(product_id: int, image_id: int):
+    image = get_photo_for_producer(current_producer_id(), product_id, image_id)
+    to = request.form.get("to", "")
+    if ActionForm().validate_on_submit() and to in ("first", "up", "down"):
+        move_product_photo(image, to, actor_id=current_user.id, now=clock.utcnow())
+        _commit_and_reindex([product_id])
+        flash(_("Photo order saved: the first photo is the main one."), "success")
+    return redirect(url_for("producer.product_edit", product_id=product_id) + "#photos-h")
+
+
+@bp.post("/products/<int:product_id>/photos/<int:image_id>/alt")
+@access("producer")
+def photo_alt(product_id: int, image_id: int):
+    image = get_photo_for_producer(current_producer_id(), product_id, image_id)
+    form = PhotoAltForm()
+    if form.validate_on_submit():
+        set_photo_alt(image, form.alt.data.strip(), actor_id=current_user.id, now=clock.utcnow())
+        _commit_and_reindex([product_id])
+        flash(_("Photo description saved."), "success")
+    else:
+        flash(_("Please describe the photo in at most 255 characters."), "error")
+    return redirect(url_for("producer.product_edit", product_id=product_id) + "#photos-h")
 
 
 # --- certificates -----------------------------------------------------------------------------

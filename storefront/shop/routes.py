@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import (
     abort,
@@ -21,20 +22,22 @@ from catalog.admin_units import all_provinces, province_by_code, province_by_slu
 from catalog.certificates.states import shown_certificate
 from catalog.enums import ProductGroup
 from catalog.producers import get_producer_by_slug
-from catalog.products.listing import LISTING_SORTS, ProductQuery
+from catalog.products.listing import LISTING_SORTS, ProductQuery, ResultPage, Sort
 from catalog.products.queries import (
-    count_for_sale_by_group,
-    count_for_sale_by_province,
-    featured_products,
+    for_sale_in_order,
     get_product_by_slug,
-    list_products_for_sale,
 )
+from catalog.uploads import photo_files
 from core.clock import today_in_vietnam
 from core.db import ping
+from core.richtext import story_summary
+from search.snapshot import browse
 
 from ..access import access
+from ..common.illustrations import illustration_path
 from ..common.listing_args import MAX_PAGE, int_arg, product_query_from_args
-from ..common.urls import safe_next_path
+from ..common.search_service import product_search
+from ..common.urls import public_url, safe_next_path
 from ..i18n import LOCALE_SESSION_KEY, current_locale
 from ..page_cache import cached_catalog_fragment, cached_catalog_value
 from . import bp
@@ -44,19 +47,37 @@ def _request_args_key() -> tuple:
     return tuple(sorted(request.args.items(multi=True)))
 
 
+FEATURED_COUNT = 8
+
+
+def _listing_page(filters: ProductQuery, on: date) -> ResultPage:
+    """One listing page from the for-sale snapshot (filters and order in memory), its rows
+    loaded through the for-sale rule: the same answer as `list_products_for_sale`, without
+    scanning the catalog in SQL for every page."""
+    refined = browse(product_search().snapshot(on), filters, LISTING_SORTS)
+    page = max(1, filters.page)
+    start = (page - 1) * filters.per_page
+    items = for_sale_in_order(refined.ids[start : start + filters.per_page], on)
+    return ResultPage(items=items, total=len(refined.ids), page=page, per_page=filters.per_page)
+
+
 @bp.get("/")
 @access("public")
 def home():
     def render() -> str:
         today = today_in_vietnam()
-        province_counts = count_for_sale_by_province(today)
+        snapshot = product_search().snapshot(today)
+        province_counts = snapshot.counts("province")
+        # 5★ first, then 4★ …, newest first, in stock only (as `featured_products`).
+        in_stock = [pid for pid in snapshot.ordered(Sort.STARS) if snapshot.rows[pid].in_stock]
+        featured = for_sale_in_order(in_stock[:FEATURED_COUNT], today)
         return render_template(
             "shop/_home_main.html",
-            featured=featured_products(today, limit=8),
+            featured=featured,
             provinces=[
                 (p, province_counts[p.code]) for p in all_provinces() if p.code in province_counts
             ],
-            group_counts=count_for_sale_by_group(today),
+            group_counts=snapshot.counts("group"),
             groups=list(ProductGroup),
         )
 
@@ -66,14 +87,14 @@ def home():
 def _render_listing(template: str, filters: ProductQuery, cache_name: str, **context):
     def render() -> str:
         today = today_in_vietnam()
-        page = list_products_for_sale(filters, today)
+        page = _listing_page(filters, today)
         if page.page > 1 and not page.items:
             abort(404)  # past the last page: not found, never "116 products" and "no products"
         return render_template(
             "shop/_listing_main.html",
             page=page,
             filters=filters,
-            province_counts=count_for_sale_by_province(today),
+            province_counts=product_search().snapshot(today).counts("province"),
             provinces=all_provinces(),
             groups=list(ProductGroup),
             sorts=LISTING_SORTS,
@@ -148,6 +169,56 @@ class ProductPage:
     for_sale: bool
     top_html: Markup
     bottom_html: Markup
+    head_html: Markup
+
+
+def _share_image(product) -> tuple[str, str]:
+    """(absolute URL, alt) of the picture a shared link shows: the main photo, else the drawing."""
+    if product.images:
+        main = product.images[0]
+        files = photo_files(main.path)
+        path = main.path
+        if files is not None:  # the largest JPEG up to 1200 px wide: previews need no more
+            path = ([p for w, p in files.jpeg if w <= 1200] or [path])[-1]
+        return public_url(url_for("shop.media", filename=path)), main.alt or product.name
+    drawing = illustration_path(product).removesuffix(".svg") + ".png"
+    return public_url(url_for("static", filename=drawing)), ""
+
+
+def _product_head_context(product, name: str, for_sale: bool) -> dict:
+    page_url = public_url(url_for("shop.product_detail", slug=product.slug))
+    image_url, image_alt = _share_image(product)
+    summary = story_summary(product.story_in(current_locale()), 200) or name
+    json_ld: dict = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": name,
+        "sku": product.sku,
+        "url": page_url,
+        "image": [image_url],
+        "description": summary,
+        "brand": {"@type": "Brand", "name": product.producer.name},
+    }
+    if product.gtin:
+        json_ld["gtin"] = product.gtin
+    if for_sale:
+        in_stock = "https://schema.org/InStock" if product.stock > 0 else "https://schema.org/OutOfStock"
+        json_ld["offers"] = {
+            "@type": "Offer",
+            "price": str(product.price_vnd),
+            "priceCurrency": "VND",
+            "availability": in_stock,
+            "url": page_url,
+            "seller": {"@type": "Organization", "name": product.producer.name},
+        }
+    return {
+        "page_url": page_url,
+        "image_url": image_url,
+        "image_alt": image_alt,
+        "summary": summary,
+        "json_ld": json_ld,
+        "name": name,
+    }
 
 
 def _build_product_page(slug: str) -> ProductPage | None:
@@ -171,6 +242,15 @@ def _build_product_page(slug: str) -> ProductPage | None:
         for_sale=context["for_sale"],
         top_html=Markup(render_template("shop/_product_top.html", **context)),  # noqa: S704
         bottom_html=Markup(render_template("shop/_product_bottom.html", **context)),  # noqa: S704
+        head_html=Markup(  # noqa: S704 - our own autoescaped template
+            render_template(
+                "shop/_product_head.html",
+                **context,
+                **_product_head_context(
+                    product, product.name_in(current_locale()), context["for_sale"]
+                ),
+            )
+        ),
     )
 
 

@@ -184,3 +184,13 @@ def test_kiosk_interface_speaks_korean_and_chinese(client, shelf):
     chinese = _text(client.get("/kiosk/HN1/zh_Hans/"))
     assert "探索 OCOP 商品" in chinese and '<html lang="zh-Hans">' in chinese
     assert "Khám phá sản phẩm OCOP" in _text(client.get("/kiosk/HN1/vi/"))
+
+
+def test_origin_qr_encodes_the_public_origin_page(client, shelf):
+    from storefront.common.qr import qr_matrix, qr_svg_path
+
+    point, five, *_ = shelf
+    page = _text(client.get(f"/kiosk/HN1/en/p/{five.slug}"))
+    # PUBLIC_BASE_URL (never the Host header) + /o/<code>: the visitor's phone opens the origin
+    # page, whose buy link leads to the online shop.
+    assert qr_svg_path(qr_matrix("https://ocop.test/o/ABCD2345")) in page

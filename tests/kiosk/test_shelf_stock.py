@@ -160,3 +160,34 @@ def test_cli_add_point_is_idempotent(runner, make_product, make_user):
     assert "HN1" in listed.output and "7 units" in listed.output
     expired = runner.invoke(args=["kiosk", "expire-pickups"])
     assert expired.exit_code == 0 and "expired 0" in expired.output
+
+
+def test_the_counter_cannot_sell_a_pickup_the_expiry_just_released(
+    app, make_product, make_point, make_pickup, basic_providers, make_user
+):
+    import threading
+
+    from orders.errors import InvalidTransition
+    from orders.kiosk.pickups import lock_pickup
+
+    product = make_product()
+    point = make_point("HN1", (product, 5))
+    order = make_pickup(point, (product, 2))
+    staff = make_user(role="admin")
+    stale = pickup_of_order(order.id)
+    assert stale.order.is_awaiting_payment  # what the counter page showed
+
+    def expiry_job() -> None:  # another process, its own session
+        with app.app_context():
+            later = clock.utcnow() + timedelta(minutes=31)
+            expire_pickups(now=later, providers=basic_providers)
+            db.session.remove()
+
+    job = threading.Thread(target=expiry_job)
+    job.start()
+    job.join()
+    locked = lock_pickup(point, stale.id)
+    with pytest.raises(InvalidTransition):
+        mark_pickup_paid(locked, actor_id=staff.id, confirmed_by=staff.email, now=clock.utcnow())
+    db.session.rollback()
+    assert _shelf(point, product) == 5  # released once, sold never

@@ -57,3 +57,13 @@ def test_gunicorn_accepts_the_file():
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"^control_socket_disable\s+= True$", result.stdout, re.MULTILINE)
+
+
+def test_metrics_are_summed_over_workers_when_enabled(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
+    conf = _load(monkeypatch, METRICS_ENABLED="true")
+    conf["on_starting"](None)
+    assert (tmp_path / "metrics").is_dir()
+    assert callable(conf["child_exit"])
+    monkeypatch.delenv("METRICS_ENABLED")
+    assert "on_starting" not in _load(monkeypatch)

@@ -59,3 +59,32 @@ def test_outside_a_request_the_id_is_a_dash(app):
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "cli", None, None)
     RequestIdFilter().filter(record)
     assert record.request_id == "-"
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(database_url, tmp_path):
+    from flask import request
+
+    from config import TestingConfig
+    from storefront import create_app
+
+    seen = []
+    for hops in (0, 1):
+        app = create_app(
+            TestingConfig,
+            SQLALCHEMY_DATABASE_URI=database_url,
+            SEARCH_INDEX_DIR=str(tmp_path / "index"),
+            TRUSTED_PROXY_HOPS=hops,
+        )
+
+        @app.get("/_address")
+        def _address():
+            return request.remote_addr or "-"
+
+        _address.access_level = "public"
+        response = app.test_client().get(
+            "/_address",
+            headers={"X-Forwarded-For": "203.0.113.7"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        seen.append(response.get_data(as_text=True))
+    assert seen == ["127.0.0.1", "203.0.113.7"]

@@ -29,6 +29,7 @@ import requests
 from config import TestingConfig
 from core.db import db
 from storefront import create_app
+from tests.ops.nginx_sample import nginx_binary, nginx_command, render
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLLOW_DEADLINE = 10.0  # the acceptance bound
@@ -69,7 +70,7 @@ def _wait_ready(server: Server, deadline: float) -> None:
         try:
             if server.get("/readyz").status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or workers still importing
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{server.name} not ready:\n{server.log.read_text()[-3000:]}")
@@ -104,6 +105,8 @@ def servers(database_url: str, tmp_path_factory) -> Iterator[tuple[Server, Serve
         "LOG_FORMAT": "json",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_THREADS": "2",
+        "METRICS_ENABLED": "true",
+        "METRICS_TOKEN": "two-servers-metrics",
     }
     started: list[Server] = []
     try:
@@ -114,6 +117,7 @@ def servers(database_url: str, tmp_path_factory) -> Iterator[tuple[Server, Serve
                 **env,
                 "GUNICORN_BIND": f"127.0.0.1:{port}",
                 "SEARCH_INDEX_DIR": str(base / name / "index"),  # one per "machine"
+                "PROMETHEUS_MULTIPROC_DIR": str(base / name / "metrics"),
             }
             with log.open("wb") as log_file:
                 process = subprocess.Popen(
@@ -214,6 +218,23 @@ def test_two_instances_on_one_machine_do_not_clash(servers):
         assert "already in use" not in server.log.read_text()
 
 
+def test_metrics_sum_every_worker_of_an_instance(servers):
+    a, _ = servers
+    for _ in range(6):  # spread over both workers
+        assert a.get("/readyz").status_code == 200
+    response = requests.get(
+        a.url + "/metrics", headers={"Authorization": "Bearer two-servers-metrics"}, timeout=30
+    )
+    assert response.status_code == 200
+    counted = re.search(
+        r'^ocop_http_requests_total\{[^}]*endpoint="ops.readyz"[^}]*status="200"[^}]*\} (\S+)$',
+        response.text,
+        re.MULTILINE,
+    )
+    assert counted and float(counted.group(1)) >= 6
+    assert re.search(r"^ocop_search_index_lag_seconds 0\.0$", response.text, re.MULTILINE)
+
+
 def test_a_product_certified_through_one_server_is_found_on_the_other(servers, admin_on_a):
     a, b = servers
     name = "Bánh tráng phơi sương Hai Máy Chủ"
@@ -281,3 +302,71 @@ def test_the_sign_in_rate_limit_is_shared(servers):
         assert len(statuses) <= 6, statuses  # limit 4 per window (+1 for the admin sign-in)
     # The second server has seen none of these attempts itself, yet refuses the next one.
     assert attempt(b) == 429
+
+
+@pytest.mark.skipif(nginx_binary() is None, reason="nginx not installed (make nginx)")
+def test_the_nginx_sample_serves_the_shop_from_both_servers(servers, tmp_path_factory):
+    a, b = servers
+    folder = tmp_path_factory.mktemp("nginx")
+    http_port, https_port = _free_port(), _free_port()
+    render(
+        folder,
+        upstreams=[a.url.removeprefix("http://"), b.url.removeprefix("http://")],
+        http_port=http_port,
+        https_port=https_port,
+        media_root=folder / "media",
+    )
+    nginx = subprocess.Popen(
+        nginx_command(str(nginx_binary()), folder, "-g", "daemon off;"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    shop = f"https://127.0.0.1:{https_port}"
+    tls = str(folder / "fullchain.pem")  # the self-signed certificate the sample was given
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                home = requests.get(shop + "/", verify=tls, timeout=30)
+                break
+            except requests.ConnectionError:
+                assert nginx.poll() is None and time.monotonic() < deadline, (
+                    folder / "error.log"
+                ).read_text()
+                time.sleep(0.1)
+        assert home.status_code == 200
+        assert re.fullmatch(r"[0-9a-f]{32}", home.headers["X-Request-ID"])  # nginx's $request_id
+        css = next((Path(__file__).resolve().parents[2] / "storefront/static/css").glob("*.css"))
+        static = requests.get(
+            f"{shop}/static/css/{css.name}",
+            verify=tls,
+            headers={"Accept-Encoding": "gzip"},
+            timeout=30,
+        )
+        assert static.status_code == 200 and static.text.startswith(css.read_text()[:20])
+        assert static.headers["Cache-Control"] == "max-age=604800, public"  # expires 7d
+        assert "gunicorn" not in static.headers.get("Server", "")  # served by nginx itself
+        if css.stat().st_size > 512:
+            assert static.headers["Content-Encoding"] == "gzip"
+        plain = requests.get(f"http://127.0.0.1:{http_port}/", allow_redirects=False, timeout=30)
+        assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
+        # Both app servers answer through nginx: each request's id (made by nginx) is in the
+        # access log of the server that answered it.
+        ids = {
+            requests.get(shop + "/readyz", verify=tls, timeout=30).headers["X-Request-ID"]
+            for _ in range(8)
+        }
+        deadline = time.monotonic() + 10
+        answered: dict[str, set[str]] = {}
+        while time.monotonic() < deadline:  # access log lines are flushed as written
+            answered = {
+                s.name: {i for i in ids if f"rid={i}" in s.log.read_text()} for s in servers
+            }
+            if set().union(*answered.values()) == ids:
+                break
+            time.sleep(0.1)
+        assert set().union(*answered.values()) == ids
+        assert answered["a"] and answered["b"], answered
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=30)

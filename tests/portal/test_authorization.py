@@ -121,6 +121,36 @@ PRODUCER_CASES = [
         302,
         data={"reason": "Hết hàng"},
     ),
+    # settlement: a producer's money is always its own (no id in the URL names another's)
+    Case("producer.order_deliver", "POST", "/producer/orders/{part_a}/deliver", 302),
+    Case("producer.ledger", "GET", "/producer/ledger", 200, member_b=200),
+    Case("producer.statement", "GET", "/producer/ledger/statements/2026/11", 200, member_b=200),
+    Case(
+        "producer.statement_csv",
+        "GET",
+        "/producer/ledger/statements/2026/11.csv",
+        200,
+        member_b=200,
+    ),
+    Case("producer.einvoice", "GET", "/producer/orders/{part_a}/einvoice.json", 200),
+    Case("producer.einvoice", "GET", "/producer/orders/{part_a}/einvoice.csv", 200),
+    Case(
+        "producer.einvoices_month",
+        "GET",
+        "/producer/ledger/einvoices/2026/11.csv",
+        200,
+        member_b=200,
+    ),
+    Case("producer.bank_account", "GET", "/producer/bank-account", 200, ("owner_a",), member_b=200),
+    Case(
+        "producer.bank_account",
+        "POST",
+        "/producer/bank-account",
+        302,
+        ("owner_a",),
+        data={"bank_bin": "970436", "account_no": "0011009999", "account_name": "HTX A"},
+        member_b=302,  # B's owner changes B's own account
+    ),
 ]
 
 ADMIN_CASES = [
@@ -161,6 +191,29 @@ ADMIN_CASES = [
     ),
     Case("admin.registry_import", "GET", "/admin/import", 200),
     Case("admin.audit", "GET", "/admin/audit", 200),
+    Case("admin.settlement", "GET", "/admin/settlement", 200),
+    Case("admin.payout_create", "POST", "/admin/payouts", 302),
+    Case("admin.payout_run", "GET", "/admin/payouts/{payout_run}", 200),
+    Case("admin.payout_run_csv", "GET", "/admin/payouts/{payout_run}/csv", 200),
+    Case("admin.payout_line_mark", "POST", "/admin/payouts/lines/{payout_line_a}/paid", 302),
+    Case(
+        "admin.bank_account_approve", "POST", "/admin/bank-accounts/{bank_account_a}/approve", 302
+    ),
+    Case(
+        "admin.bank_account_reject",
+        "POST",
+        "/admin/bank-accounts/{bank_account_a}/reject",
+        302,
+        data={"reason": "Sai tên"},
+    ),
+    Case("admin.cod_remit", "POST", "/admin/settlement/parts/{part_a}/remit", 302),
+    Case(
+        "admin.part_refund",
+        "POST",
+        "/admin/settlement/parts/{part_a}/refund",
+        302,
+        data={"amount_vnd": "1000"},
+    ),
 ]
 for case in ADMIN_CASES:
     case.allowed_roles = ("admin",)
@@ -227,9 +280,25 @@ def matrix_world(app, portal_world, make_order, make_certificate, make_user, mak
         email="ba@example.vn",
     )
     db.session.add(application)
-    db.session.commit()
     world["application"] = application
+    _settlement_rows_of_a(world)
+    db.session.commit()
     return world
+
+
+def _settlement_rows_of_a(world) -> None:
+    """A pending bank-account change of A's and a payout run with a line to A."""
+    from settlement.models import PayoutLine, PayoutRun, ProducerBankAccount
+
+    producer_id = world["producer_a"].id
+    details = {"bank_bin": "970436", "account_no": "0011001234", "account_name": "HTX A"}
+    world["bank_account_a"] = ProducerBankAccount(producer_id=producer_id, **details)
+    run = PayoutRun(reference="RUN-TEST-1")
+    world["payout_run"] = run
+    world["payout_line_a"] = PayoutLine(
+        run=run, producer_id=producer_id, amount_vnd=1000, reference="OCOP PAYOUT T1", **details
+    )
+    db.session.add_all([world["bank_account_a"], run, world["payout_line_a"]])
 
 
 def _ids(world) -> dict[str, int]:
@@ -305,6 +374,12 @@ def _prepare_for_allowed_action(case: Case, role: str, world) -> None:
         part.status = "packed"
     elif case.endpoint == "producer.order_cancel":
         part.status = "confirmed"
+    elif case.endpoint == "producer.order_deliver":
+        part.status = "shipped"
+    elif case.endpoint == "producer.einvoice":
+        from settlement.ledger import record_sale
+
+        record_sale(part, now=part.status_changed_at)  # the money came in: invoiceable
     elif case.endpoint == "admin.certificate_revoke":
         world["certificate_a"].status = "verified"
     db.session.commit()

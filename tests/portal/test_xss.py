@@ -34,6 +34,8 @@ class _ActiveContentFinder(HTMLParser):
         src = dict(attrs).get("src") or ""
         if tag == "script" and src.startswith("/static/js/") and "://" not in src:
             return  # the shop's own same-origin script file, no inline code
+        if tag == "script" and dict(attrs).get("type") == "application/ld+json":
+            return  # schema.org data (never run); tojson escapes "<", so nothing breaks out
         if tag in self.DANGEROUS_TAGS:
             self.found.append(f"<{tag}>")
         for name, value in attrs:

@@ -26,6 +26,19 @@
     });
   });
 
+  // Gallery thumbnails scroll their photo into view sideways, without jumping the page.
+  document.querySelectorAll("a[data-gallery-thumb]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var slide = document.getElementById(link.getAttribute("href").slice(1));
+      if (!slide) return;
+      event.preventDefault();
+      slide.parentElement.scrollTo({left: slide.offsetLeft - slide.parentElement.offsetLeft, behavior: "smooth"});
+      document.querySelectorAll("a[data-gallery-thumb]").forEach(function (other) {
+        other.classList.toggle("is-current", other === link);
+      });
+    });
+  });
+
   // Destructive actions ask first: <form data-confirm="question"> or <button data-confirm=...>.
   document.addEventListener("submit", function (event) {
     var form = event.target;

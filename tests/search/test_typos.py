@@ -1,0 +1,57 @@
+"""Typos in both languages (issue 10, pattern 2): Vietnamese folded syllables and English words,
+corrected against the catalog's vocabulary and the word tables, with the number of edits allowed
+scaled to the word's length (a transposition is one edit)."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.indexer import rebuild_index
+from search.spelling import distance, max_distance
+
+# Like the real catalog: Vietnamese names only, no English name or story.
+NAMES = ["Tỏi Lý Sơn", "Mật ong rừng", "Nước khoáng Kênh Gà", "Cà phê hạt rang", "Hạt tiêu đen"]
+
+
+@pytest.fixture
+def catalog(make_product, index_dir) -> str:
+    for name in NAMES:
+        make_product(name=name, name_en="", story="", story_en="")
+    rebuild_index(index_dir)
+    return index_dir
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("galric", "Tỏi Lý Sơn"),  # English, transposed; "garlic" is only in the word tables
+        ("hony", "Mật ong rừng"),  # English, a letter missing
+        ("coffe", "Cà phê hạt rang"),
+        ("peper", "Hạt tiêu đen"),
+        ("mat ont", "Mật ong rừng"),  # Vietnamese, folded
+        ("nuoc khaong", "Nước khoáng Kênh Gà"),  # transposition
+        ("hat teiu", "Hạt tiêu đen"),
+    ],
+)
+def test_a_typo_in_either_language_finds_the_product(catalog, search, typed, found):
+    page = search(typed)
+    assert page.items and page.items[0].name == found
+
+
+@pytest.mark.parametrize(
+    ("word", "edits"),
+    [("ca", 0), ("ont", 1), ("hony", 1), ("khaong", 2), ("caphephingiay", 3)],
+)
+def test_edits_allowed_grow_with_the_word(word, edits):
+    assert max_distance(word) == edits
+
+
+def test_a_transposition_is_one_edit():
+    assert distance("galric", "garlic", 2) == 1
+    assert distance("teiu", "tieu", 1) == 1
+    assert distance("abc", "xyz", 1) == 2  # capped at limit + 1
+
+
+def test_gibberish_stays_unanswered(catalog, search):
+    page = search("qzx")
+    assert page.total == 0 and page.items == []
