@@ -30,8 +30,8 @@ setup: install translations ## Install, compile translations, migrate, load demo
 	$(FLASK) catalog load-demo
 	$(FLASK) search reindex --if-needed
 
-run: setup ## Set everything up and serve the shop on http://127.0.0.1:5000
-	$(FLASK) run --host $(HOST) --port $(PORT)
+run: setup ## Set everything up and serve the shop on http://$(HOST):$(PORT) (PORT=5101 to change)
+	PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
 SERVE_PORT ?= 8000
 

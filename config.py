@@ -73,7 +73,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
     PER_PAGE = env_int("PER_PAGE", 24)
-    MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
+    # Larger than PHOTO_MAX_BYTES, so that a photo slightly too big reaches the form and gets its
+    # "file too large (at most N MB)" message; above this, the translated 413 page.
+    MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
@@ -106,6 +108,9 @@ class Config:
     KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
     KIOSK_PICKUP_MINUTES = env_int("KIOSK_PICKUP_MINUTES", 30)
     KIOSK_LOW_SHELF = env_int("KIOSK_LOW_SHELF", 3)
+    # Orders only from screens an admin paired with the point (a signed cookie), so nobody on the
+    # internet can reserve a point's shelf. Browsing stays open everywhere.
+    KIOSK_PAIRING_REQUIRED = env_bool("KIOSK_PAIRING_REQUIRED", False)
     # Rate limits (fixed windows): shared through Redis when REDIS_URL is set, else per process.
     REDIS_URL = env_str("REDIS_URL")
     # Every key this app writes to Redis starts with it (several apps may share one Redis).
@@ -139,6 +144,9 @@ class Config:
     # starts, patched per catalog change, fully reloaded in the background this often.
     SNAPSHOT_IN_BACKGROUND = env_bool("SNAPSHOT_IN_BACKGROUND", True)
     SNAPSHOT_FULL_RELOAD_SECONDS = env_int("SNAPSHOT_FULL_RELOAD_SECONDS", 600)
+    # A worker's first request opens its searcher and reads the most frequent terms' score
+    # maps, so its first searches are not slower than later ones.
+    SEARCH_WARM_UP = env_bool("SEARCH_WARM_UP", True)
     # Origin scan counts are buffered per process and written in batches this often, or when
     # this many views wait (0 seconds: each view written in its request).
     SCAN_FLUSH_SECONDS = env_int("SCAN_FLUSH_SECONDS", 2)
@@ -165,6 +173,7 @@ class TestingConfig(Config):
     LOAD_DEMO_CATALOG = False
     REDIS_URL = ""  # tests that want Redis pass it explicitly
     SNAPSHOT_IN_BACKGROUND = False  # no threads behind a test's back; loads happen in the caller
+    SEARCH_WARM_UP = False  # tests open searchers when they search
     SCAN_FLUSH_SECONDS = 0  # scans written in their request (tests/storefront/test_scan_buffer.py)
     SEARCH_FOLLOW_SECONDS = 0.0  # tests call the follower's tick themselves
 

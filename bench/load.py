@@ -202,6 +202,37 @@ def check_paths(base_url: str, paths: Sequence[str], sample: int = 5) -> list[st
     return problems
 
 
+def within_last_page(base_url: str, path_file: Path) -> int:
+    """Listing and search paths past their last page answer 404 (as they should): replace each
+    such path by its first page, so every request measured is a page. Returns how many."""
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import parse_qsl, urlencode
+
+    paths = path_file.read_text(encoding="utf-8").splitlines()
+    deep = sorted({p for p in paths if "page=" in p})
+
+    def status(path: str) -> int:
+        request = urllib.request.Request(base_url + path, headers={"Accept-Language": "vi"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        missing = {p for p, code in zip(deep, pool.map(status, deep), strict=True) if code == 404}
+
+    def first_page(path: str) -> str:
+        base, _, query = path.partition("?")
+        args = [(k, v) for k, v in parse_qsl(query) if k != "page"]
+        return base + ("?" + urlencode(args) if args else "")
+
+    fixed = [first_page(p) if p in missing else p for p in paths]
+    load_paths.write_paths(path_file, fixed)
+    return sum(1 for p in paths if p in missing)
+
+
 # --- databases ---------------------------------------------------------------------------------
 
 
@@ -469,6 +500,10 @@ def measure(args: argparse.Namespace) -> Run:
             seed=args.seed,
         )
         selected = [p for p in PAGES if p.key in args.pages or p.server != "shop"]
+        for key in ("listing", "province", "search"):
+            if key in args.pages:
+                replaced = within_last_page(shop_url, files[key])
+                log(f"{key}: {replaced} paths past their last page (404) asked as page 1")
         for page in selected:
             if page.server == "shop":
                 paths = files[page.key].read_text(encoding="utf-8").splitlines()

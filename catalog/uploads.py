@@ -27,6 +27,10 @@ ACCEPTED_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 
 # Pillow's own guard, tightened: refuse (not just warn) well before memory is at risk.
 Image.MAX_IMAGE_PIXELS = 64_000_000
+# JPEG decodes already scaled down (draft); PNG and WebP decode at full size, and then the copies
+# (RGBA, white background, RGB) multiply it: a 4 KB, 40-megapixel PNG took a worker from 155 to
+# 400 MB. Those formats are refused above this many pixels, read from the header, before decoding.
+MAX_FULL_DECODE_PIXELS = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,17 @@ def read_limited(stream: BinaryIO, max_bytes: int) -> bytes:
     return data
 
 
-def reencode_image(data: bytes, *, max_pixels: int, max_edge: int, quality: int = 85) -> bytes:
-    """Decode an image from its bytes and return a fresh, metadata-free JPEG at most `max_edge`."""
+def reencode_image(
+    data: bytes,
+    *,
+    max_pixels: int,
+    max_edge: int,
+    quality: int = 85,
+    max_full_decode_pixels: int = MAX_FULL_DECODE_PIXELS,
+) -> bytes:
+    """Decode an image from its bytes and return a fresh, metadata-free JPEG at most `max_edge`.
+
+    Every size check reads the header only; nothing is decoded until the image passed them."""
     try:
         with warnings.catch_warnings():
             # Pillow only warns between MAX_IMAGE_PIXELS and twice that; make it an error here.
@@ -57,6 +70,10 @@ def reencode_image(data: bytes, *, max_pixels: int, max_edge: int, quality: int 
                 if width * height > max_pixels:
                     raise UploadTooManyPixels(width=width, height=height, max_pixels=max_pixels)
                 image.draft("RGB", (max_edge, max_edge))  # JPEG: decode already scaled down
+                decoded_width, decoded_height = image.size  # after draft: what decoding costs
+                limit = min(max_pixels, max_full_decode_pixels)
+                if decoded_width * decoded_height > limit:
+                    raise UploadTooManyPixels(width=width, height=height, max_pixels=limit)
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 rgb = _flatten_to_rgb(upright)

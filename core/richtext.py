@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
 from html import unescape as html_unescape
 
 import markdown
@@ -26,9 +28,28 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+_converters = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    # Building a Markdown converter (its processors, patterns) costs more than converting a
+    # story; one per thread, reset between texts (Markdown instances are not thread-safe).
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=[], output_format="html")
+    return converter
+
+
+@lru_cache(maxsize=2048)
 def render_story(text: str) -> str:
-    """Markdown → sanitised HTML. Scripts, event handlers, styles and javascript: links are dropped."""
-    html = markdown.markdown(text or "", extensions=[], output_format="html")
+    """Markdown → sanitised HTML. Scripts, event handlers, styles and javascript: links are dropped.
+
+    Cached by text: a producer's story is shown beside each of its products."""
+    converter = _markdown()
+    try:
+        html = converter.convert(text or "")
+    finally:
+        converter.reset()
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -46,10 +46,13 @@ from .indexer import (
     _update_documents,
     _write_atomically,
     _write_generation,
+    documents_to_write,
     index_state,
     live_dir,
     live_manifest,
+    read_doc_digests,
     rebuild_locked,
+    validate_generation,
     write_lock,
 )
 
@@ -204,14 +207,29 @@ def catch_up(index_dir: str, *, lock_timeout: float = 0.0) -> CatchUp:
     with write_lock(index_dir, lock_timeout) as held:
         if not held:
             return CatchUp("locked")
-        state = index_state(index_dir)
-        if state is not IndexState.OK and state is not IndexState.EMPTY:
-            log.warning("search index %s is %s: rebuilding it", index_dir, state.value)
-            return CatchUp("rebuilt", rebuild_locked(index_dir))
-        manifest = live_manifest(index_dir)
-        if manifest is None:  # vanished since the state check
+        manifest, problem = _checked_manifest(index_dir)
+        if manifest is None:
+            log.warning("search index %s is %s: rebuilding it", index_dir, problem)
             return CatchUp("rebuilt", rebuild_locked(index_dir))
         return _catch_up_locked(index_dir, manifest)
+
+
+def _checked_manifest(index_dir: str) -> tuple[Manifest | None, str]:
+    """The live manifest when the generation matches it (sizes, and digests of file versions
+    not yet checked by this process); else None and why. Cheaper than `index_state` (no Whoosh
+    open), so it can run every tick; a damaged file that still matches is caught by readers."""
+    folder = live_dir(index_dir)
+    manifest = live_manifest(index_dir)
+    if manifest is None:
+        state = index_state(index_dir)
+        return None, state.value
+    if manifest.schema_version != str(SCHEMA_VERSION):
+        return None, IndexState.OUTDATED.value
+    try:
+        validate_generation(folder, manifest)
+    except (IndexCorrupt, OSError) as error:
+        return None, f"corrupt ({error})"
+    return manifest, "ok"
 
 
 def _catch_up_locked(index_dir: str, manifest: Manifest) -> CatchUp:
@@ -223,7 +241,10 @@ def _catch_up_locked(index_dir: str, manifest: Manifest) -> CatchUp:
     else:
         changed = changes_since(found.covers_until)
     pending_files = _pending_files(index_dir)
-    to_write = {pid for pid, stamp in changed.items() if found.recent.get(pid) != stamp}
+    stamped = {pid for pid, stamp in changed.items() if found.recent.get(pid) != stamp}
+    # Only documents that differ: a sale (stock) or a certificate decision changes rows but
+    # not what is indexed, and must not cost every server a new generation.
+    to_write = documents_to_write(stamped, read_doc_digests(live_dir(index_dir)))
     to_write |= _read_pending(pending_files)
     candidates = [c for c in (found.covers_until, marker) if c is not None]
     covers_until = max(map(_aware, candidates)) if candidates else None

@@ -13,6 +13,8 @@ Layout on disk (all beside each other in the parent folder of `index_dir`):
   `open_index` checks the manifest before Whoosh reads anything (a file's digest is computed
   once per process per file version), so a truncated, overwritten or half-copied index is
   refused instead of read. A generation without a manifest (from before) counts as outdated.
+* Each generation also holds `docs.json`, a digest of every indexed document, so a writer can
+  skip products whose document did not change (a sale changes stock, not the document).
 * Files are read without `mmap`: a file truncated under a memory-mapped reader kills the
   process with SIGBUS, while a plain read only raises an error the search answers from the
   database (and a rebuild starts in the background).
@@ -41,6 +43,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -58,6 +61,7 @@ log = logging.getLogger(__name__)
 
 INDEX_NAME = "products"
 MANIFEST_NAME = "manifest.json"
+DOCS_NAME = "docs.json"  # product id → digest of its indexed document
 MANIFEST_FORMAT = 1
 DEFAULT_WRITE_TIMEOUT = 5.0
 # A replaced generation is deleted this long after its successor went live (a reader that
@@ -198,6 +202,7 @@ def validate_generation(folder: str, manifest: Manifest) -> None:
 
 def _write_manifest(
     folder: str,
+    base: str | None,
     inherited: dict[str, dict[str, object]],
     covers_until: datetime | None,
     recent: dict[int, str],
@@ -211,8 +216,8 @@ def _write_manifest(
             continue
         size = os.path.getsize(path)
         old = inherited.get(name)
-        if old is not None and old.get("size") == size:
-            files[name] = dict(old)
+        if old is not None and base is not None and _same_file(path, os.path.join(base, name)):
+            files[name] = dict(old)  # still the hard link to the base's (verified) file
             continue
         files[name] = {"size": size, "sha256": _digest(path)}
         with _verified_lock:
@@ -226,6 +231,13 @@ def _write_manifest(
     )
     _write_atomically(os.path.join(folder, MANIFEST_NAME), manifest.to_json())
     return manifest
+
+
+def _same_file(path: str, other: str) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
 
 
 def _write_atomically(path: str, text: str) -> None:
@@ -383,13 +395,46 @@ def count_products() -> int:
     return db.session.scalar(select(func.count(Product.id))) or 0
 
 
-def _update_documents(writer: IndexWriter, ids: set[int]) -> None:
-    found: set[int] = set()
+DigestUpdates = dict[int, str | None]  # product id → its document's digest (None: deleted)
+
+
+def document_digest(document: dict[str, Any]) -> str:
+    """A short digest of one index document: equal digests, nothing to write."""
+    encoded = json.dumps(document, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.blake2b(encoded, digest_size=8).hexdigest()
+
+
+def read_doc_digests(folder: str) -> dict[int, str]:
+    """The digests of the documents in a generation (empty for one written without them)."""
+    try:
+        with open(os.path.join(folder, DOCS_NAME), encoding="utf-8") as handle:
+            return {int(pid): str(digest) for pid, digest in json.load(handle).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _update_documents(writer: IndexWriter, ids: set[int]) -> DigestUpdates:
+    digests: DigestUpdates = {}
     for product in _load_products(ids):
-        writer.update_document(**product_document(product))
-        found.add(product.id)
-    for missing_id in ids - found:  # deleted from the database
+        document = product_document(product)
+        writer.update_document(**document)
+        digests[product.id] = document_digest(document)
+    for missing_id in ids - set(digests):  # deleted from the database
         writer.delete_by_term("pid", str(missing_id))
+        digests[missing_id] = None
+    return digests
+
+
+def documents_to_write(ids: set[int], known: dict[int, str]) -> set[int]:
+    """Those of `ids` whose document differs from the one indexed (or that were deleted):
+    a stock or certificate change moves `updated_at` but not the document."""
+    found: set[int] = set()
+    changed: set[int] = set()
+    for product in _load_products(ids):
+        found.add(product.id)
+        if known.get(product.id) != document_digest(product_document(product)):
+            changed.add(product.id)
+    return changed | {pid for pid in ids - found if pid in known or not known}
 
 
 # --- writing a generation --------------------------------------------------------------------
@@ -397,7 +442,7 @@ def _update_documents(writer: IndexWriter, ids: set[int]) -> None:
 
 def _write_generation(
     index_dir: str,
-    write: Callable[[IndexWriter], None],
+    write: Callable[[IndexWriter], DigestUpdates],
     *,
     base: str | None,
     covers_until: datetime | None,
@@ -415,6 +460,7 @@ def _write_generation(
     os.makedirs(new_dir)
     try:
         inherited: dict[str, dict[str, object]] = {}
+        digests: dict[int, str] = {}
         storage = _PlainReadStorage(new_dir)
         if base is None:
             ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
@@ -424,16 +470,27 @@ def _write_generation(
             for name in base_manifest.files:
                 os.link(os.path.join(base, name), os.path.join(new_dir, name))
             inherited = base_manifest.files
+            digests = read_doc_digests(base)
             ix = storage.open_index(INDEX_NAME)
         writer = ix.writer(limitmb=limitmb)
         try:
-            write(writer)
+            updates = write(writer)
         except BaseException:
             writer.cancel()
             raise
         writer.commit(optimize=optimize)
         ix.close()
-        _write_manifest(new_dir, inherited, covers_until, recent)
+        for pid, digest in updates.items():
+            if digest is None:
+                digests.pop(pid, None)
+            else:
+                digests[pid] = digest
+        # Replaces the hard link to the base's file (never writes into it).
+        _write_atomically(
+            os.path.join(new_dir, DOCS_NAME),
+            json.dumps({str(pid): digest for pid, digest in sorted(digests.items())}),
+        )
+        _write_manifest(new_dir, base, inherited, covers_until, recent)
         _swap_link(link, new_dir)
     except BaseException:
         shutil.rmtree(new_dir, ignore_errors=True)
@@ -511,13 +568,17 @@ def rebuild_locked(
     covered_pending = _pending_files(index_dir)
     count = 0
 
-    def write_all(writer: IndexWriter) -> None:
+    def write_all(writer: IndexWriter) -> DigestUpdates:
         nonlocal count
+        digests: DigestUpdates = {}
         for product in _load_products(None):
-            writer.add_document(**product_document(product))
+            document = product_document(product)
+            writer.add_document(**document)
+            digests[product.id] = document_digest(document)
             count += 1
             if progress is not None:
                 progress(1)
+        return digests
 
     _write_generation(
         index_dir,

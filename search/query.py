@@ -22,7 +22,6 @@ Python instead (`snapshot.match_in_snapshot`). Autocomplete and highlighting liv
 
 from __future__ import annotations
 
-import heapq
 import logging
 import os
 import threading
@@ -41,6 +40,7 @@ from core.db import db
 from .analysis import fold, syllables
 from .autocomplete import Suggestion
 from .indexer import drain_pending, has_pending, live_dir, open_index
+from .input_methods import is_syllable
 from .postings import PostingScores, UnsupportedQuery, matching_docs, score_query
 from .ranking import (
     build_query,
@@ -53,11 +53,13 @@ from .segmentation import Vocabulary, read_words
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
 from .snapshot_keeper import SnapshotKeeper
 from .spelling import MAX_CORRECTIONS, correct_words, is_english, is_known, spell_like_catalog
-from .understanding import KIND, Concept, in_word_tables, understand, warm_up
+from .understanding import KIND, PLACE, Concept, in_word_tables, understand, warm_up
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY_SYLLABLES = 12
+# Score maps read ahead per field when a worker warms its searcher (see `warm_up`).
+WARM_TERMS_PER_FIELD = 150
 # Search stories too when names, places and producers give fewer matches than this.
 STORY_TIER_BELOW = 12
 # The related tier is looked for when fewer products than this match every word (a page), and
@@ -65,11 +67,12 @@ STORY_TIER_BELOW = 12
 # weight (kinds weigh more than other words, places less: search/understanding.py).
 RELATED_BELOW = 24
 RELATED_MIN_COVERAGE = 0.5
-# A product whose name starts with the kind the query names: × this (among the best few hundred).
+# A product whose name starts with the kind the query names: × this.
 KIND_FIRST_BOOST = 1.5
-KIND_FIRST_AMONG = 200
 # Related scores: coverage first (this × the share of the query matched), then BM25F.
 RELATED_COVERAGE_SCALE = 10_000.0
+# Partial credit for part of an alternative name (vs part of the typed words).
+ALTERNATIVE_PART = 0.5
 
 
 @dataclass
@@ -246,6 +249,27 @@ class ProductSearch:
         self._local.state = state
         return state
 
+    def warm_up(self, on: date, terms_per_field: int = WARM_TERMS_PER_FIELD) -> int:
+        """Open this thread's searcher and read now what its first queries would read one by
+        one: every field's lengths and the score maps of each field's most frequent terms (the
+        costly ones; rare terms are cheap). A fresh worker calls it at its first request, so its
+        first searches are as fast as later ones. Returns the score maps read."""
+        try:
+            state = self._reader()
+        except IndexUnusable:
+            return 0
+        state.for_sale_docs(self.snapshot(on))
+        reader = state.searcher.reader()
+        read = 0
+        for fieldname, kind in state.searcher.schema.items():
+            if not kind.scorable:
+                continue
+            for _frequency, text in reader.most_frequent_terms(fieldname, terms_per_field):
+                word = text.decode("utf-8") if isinstance(text, bytes) else text
+                state.postings.term(fieldname, word)
+                read += 1
+        return read
+
     def _report_unusable(self, exc: Exception) -> None:
         reason = "missing" if not os.path.exists(live_dir(self.index_dir)) else "corrupt"
         log.warning("search index %s is %s (%s); using the database", self.index_dir, reason, exc)
@@ -280,11 +304,7 @@ class ProductSearch:
         reader = state.searcher.reader()
         corrected: list[str] | None = None
         # Words the catalog does not hold: Telex/VNI residue, run-together syllables.
-        read = read_words(
-            words,
-            state.vocabulary,
-            known=lambda word: in_word_tables(word) or is_known(reader, word),
-        )
+        read = read_words(words, state.vocabulary, known=lambda word: _as_typed(reader, word))
         if read:
             words = corrected = read[:MAX_QUERY_SYLLABLES]
         plan = self._understand(reader, words)
@@ -341,12 +361,29 @@ class ProductSearch:
             whole = (
                 matching_docs(clause, state.postings) & within if clause is not NullQuery else set()
             )
-            if len(concept.words) > 1:
-                # Part of a phrase counts for its part ("mắm" of "nước mắm").
-                share = weight / len(concept.words)
-                for part in syllable_clauses(concept, reader=reader, stories=False):
+            # Part of a phrase counts for its part ("mắm" of "nước mắm", "chè" of "chè xanh"
+            # for `trà xanh`): the best share of any one way of saying the concept.
+            partial: dict[int, float] = {}
+            ways = syllable_clauses(concept, reader=reader, stories=False)
+            if len(concept.words) < 2 or concept.role == PLACE:
+                # A single typed word is matched whole or not at all; a place is a phrase
+                # (a syllable of "Bến Tre" is no evidence of Bến Tre).
+                ways = []
+            for number, way in enumerate(ways):
+                found: dict[int, int] = {}
+                for part in way:
                     for docnum in matching_docs(part, state.postings) & within - whole:
-                        coverage[docnum] = coverage.get(docnum, 0.0) + share
+                        found[docnum] = found.get(docnum, 0) + 1
+                size = len(way)
+                # Part of another name (an alternative) is weaker evidence than part of the
+                # words typed.
+                weaker = 1.0 if number == 0 else ALTERNATIVE_PART
+                for docnum, count in found.items():
+                    share = weaker * weight * min(count, size) / max(size, len(concept.words), 2)
+                    if share > partial.get(docnum, 0.0):
+                        partial[docnum] = share
+            for docnum, share in partial.items():
+                coverage[docnum] = coverage.get(docnum, 0.0) + share
             for docnum in whole:
                 coverage[docnum] = coverage.get(docnum, 0.0) + weight
         pid_of = for_sale.pid_of
@@ -368,9 +405,12 @@ class ProductSearch:
         query = build_query(plan, match_all=False, reader=reader, stories=False)
         scores = score_query(query, state.postings, within=set(chosen))
         boost_of = for_sale.boost_of
+        # Among equal coverage: BM25F, with the kind-first rule of full matches.
+        relevance = _kind_first(
+            {pid_of[d]: scores.get(d, 0.0) * boost_of[d] for d in chosen}, plan, snapshot
+        )
         return {
-            pid_of[docnum]: RELATED_COVERAGE_SCALE * share
-            + scores.get(docnum, 0.0) * boost_of[docnum]
+            pid_of[docnum]: RELATED_COVERAGE_SCALE * share + relevance[pid_of[docnum]]
             for docnum, share in chosen.items()
         }
 
@@ -461,6 +501,17 @@ class ProductSearch:
         return self.snapshot(on).autocomplete.suggest(text, limit)
 
 
+def _as_typed(reader, word: str) -> bool:
+    """Whether a word is searched as typed: a word of the tables, or one the index holds that
+    is a syllable or an English word. A known *glued* word (`dauphung`) is read as its
+    syllables, so the variant tables apply to them (đậu phụng ↔ đậu phộng)."""
+    if in_word_tables(word):
+        return True
+    if not is_known(reader, word):
+        return False
+    return is_syllable(fold(word)) or not word.isascii() or is_english(reader, word)
+
+
 def _kind_first(
     hits: dict[int, float], plan: list[Concept], snapshot: ForSaleSnapshot
 ) -> dict[int, float]:
@@ -474,12 +525,10 @@ def _kind_first(
     }
     if not heads:
         return hits
-    names = snapshot.folded_names()
-    top = heapq.nlargest(KIND_FIRST_AMONG, hits, key=hits.__getitem__)
+    starting = snapshot.name_heads()
     boosted = dict(hits)
-    for pid in top:
-        name = names.get(pid, "")
-        if any(name == head or name.startswith(head + " ") for head in heads):
+    for head in heads:
+        for pid in starting.get(head, frozenset()).intersection(hits):
             boosted[pid] = hits[pid] * KIND_FIRST_BOOST
     return boosted
 

@@ -277,11 +277,15 @@ def concept_clauses(
     return out
 
 
-def syllable_clauses(concept: Concept, *, reader=None, stories: bool = True) -> list[Query]:
-    """One clause per typed syllable of a concept (for partial credit in the related tier)."""
+def syllable_clauses(concept: Concept, *, reader=None, stories: bool = True) -> list[list[Query]]:
+    """For each way of saying a concept (typed, then alternatives), one clause per syllable
+    that can match (partial credit in the related tier)."""
     term = _Terms(reader)
-    clauses = [_token_clause(word, term, stories=stories) for word in concept.words]
-    return [clause for clause in clauses if clause is not NullQuery]
+    ways = []
+    for words in (concept.words, *concept.alternatives):
+        clauses = [_token_clause(word, term, stories=stories) for word in words]
+        ways.append([clause for clause in clauses if clause is not NullQuery])
+    return ways
 
 
 def build_query(

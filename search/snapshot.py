@@ -54,7 +54,7 @@ class ForSaleSnapshot:
         self._haystacks: dict[int, tuple[set[str], set[str]]] | None = None
         self._facet_columns: _FacetColumns | None = None
         self._orders: dict[Sort, list[int]] = {}
-        self._folded_names: dict[int, str] | None = None
+        self._name_heads: dict[str, frozenset[int]] | None = None
 
     def facet_columns(self) -> _FacetColumns:
         """Per-product facet values and per-value product sets, for counting in C loops."""
@@ -90,13 +90,17 @@ class ForSaleSnapshot:
             self._autocomplete = AutocompleteIndex(self.rows.values())
         return self._autocomplete
 
-    def folded_names(self) -> dict[int, str]:
-        """id → folded name with single spaces (for the kind-first rule of ranking)."""
-        if self._folded_names is None:
-            self._folded_names = {
-                pid: " ".join(syllables(fold(row.name))) for pid, row in self.rows.items()
-            }
-        return self._folded_names
+    def name_heads(self) -> dict[str, frozenset[int]]:
+        """The first 1–4 folded syllables of each name → the products whose name starts so
+        (for the kind-first rule of ranking: a set lookup, not a scan of every hit)."""
+        if self._name_heads is None:
+            heads: dict[str, set[int]] = {}
+            for pid, row in self.rows.items():
+                words = syllables(fold(row.name))
+                for length in range(1, min(4, len(words)) + 1):
+                    heads.setdefault(" ".join(words[:length]), set()).add(pid)
+            self._name_heads = {head: frozenset(pids) for head, pids in heads.items()}
+        return self._name_heads
 
     def haystacks(self) -> dict[int, tuple[set[str], set[str]]]:
         """id → (folded name words, folded other words); for the database fallback."""

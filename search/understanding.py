@@ -23,7 +23,7 @@ KIND = "kind"
 PLACE = "place"
 WORD = "word"
 # How much one syllable of a concept counts towards "matches most of the words" (related tier).
-ROLE_WEIGHT = {KIND: 3.0, WORD: 1.0, PLACE: 0.75}
+ROLE_WEIGHT = {KIND: 3.0, WORD: 1.0, PLACE: 1.5}
 # The longest term of the word tables, in syllables (greedy longest match over the query).
 _MAX_TERM_SYLLABLES = 6
 
@@ -188,7 +188,12 @@ def understand(
         else:
             concepts.append(Concept((words[position],)))
             position += 1
-    if len(concepts) > 1 and not any(c.role == KIND for c in concepts):
+    kinds = [n for n, concept in enumerate(concepts) if concept.role == KIND]
+    for n in kinds[1:]:
+        # Vietnamese puts the head kind first; a later kind qualifies it ("nước mắm cá cơm":
+        # fish sauce made of anchovies), so it weighs like any other word.
+        concepts[n] = replace(concepts[n], role=WORD)
+    if len(concepts) > 1 and not kinds:
         # Without a known kind, the head of the phrase is taken as one: Vietnamese names the
         # kind first ("thịt trâu gác bếp"), English last ("forest honey").
         if english is not None and all(english(word) for word in words):

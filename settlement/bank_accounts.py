@@ -18,7 +18,7 @@ from sqlalchemy import select
 from accounts.audit import record_audit
 from accounts.models import User
 from core.db import db
-from core.text import clean_text
+from core.text import clean_text, fold
 
 from .enums import BankAccountStatus
 from .errors import BankAccountInvalid, BankAccountNotFound
@@ -91,7 +91,7 @@ def request_bank_account(
     """Ask for a new payout account; it waits for approval (an earlier pending request is
     replaced). Payouts keep using the approved account until then. Audited. Flushes."""
     bank_bin, account_no = clean_text(bank_bin), clean_text(account_no).replace(" ", "")
-    account_name = clean_text(account_name).upper()
+    account_name = bank_account_name(account_name)
     if bank_by_bin(bank_bin) is None:
         raise BankAccountInvalid(field="bank_bin")
     if not ACCOUNT_NO_RE.match(account_no):
@@ -170,6 +170,12 @@ def owner_addresses(producer_id: int) -> list[str]:
     )
     owners = [m.email for m in members if m.is_owner]
     return owners or [m.email for m in members]
+
+
+def bank_account_name(name: str) -> str:
+    """A holder's name as Vietnamese banks keep it: capitals without diacritics, single spaces
+    ('Htx Trà  Tân Cương' → 'HTX TRA TAN CUONG'), which bulk-transfer files expect."""
+    return " ".join(fold(clean_text(name)).upper().split())
 
 
 def mask_account_no(account_no: str) -> str:

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from core.db import db
-from orders.enums import OrderStatus, PaymentMethod
+from orders.enums import ALLOWED_TRANSITIONS, OrderStatus, PaymentMethod
 from orders.events import PartStatusChanged, PaymentRefunded, subscribe
+from orders.lifecycle import transition_to
 from orders.models import OrderPart
 
 from .enums import Account, JournalKind
@@ -272,17 +273,10 @@ def record_cod_remittance(part: OrderPart, *, now: datetime, actor_id: int | Non
 
 def refund_part(part: OrderPart, amount_vnd: int, *, now: datetime, actor_id: int | None) -> None:
     """Staff refunded (part of) this part by hand; a refund of everything left marks it refunded."""
-    from orders.lifecycle import transition_to
-
     record_refund(part, amount_vnd, now=now, actor_id=actor_id)
-    if part_money(part.id).refundable_vnd == 0 and OrderStatus.REFUNDED in _allowed(part):
+    allowed = ALLOWED_TRANSITIONS[part.status_enum]
+    if part_money(part.id).refundable_vnd == 0 and OrderStatus.REFUNDED in allowed:
         transition_to(part, OrderStatus.REFUNDED, now=now, actor_id=actor_id)
-
-
-def _allowed(part: OrderPart) -> frozenset[OrderStatus]:
-    from orders.enums import ALLOWED_TRANSITIONS
-
-    return ALLOWED_TRANSITIONS[part.status_enum]
 
 
 def _on_status_changed(event: PartStatusChanged) -> None:

@@ -52,6 +52,11 @@ class Statement:
     def total_of(self, kind: JournalKind) -> int:
         return sum(line.amount_vnd for line in self.lines if line.kind == kind.value)
 
+    def totals_by_kind(self) -> list[tuple[str, int]]:
+        """The month's total of each kind of entry present, in the order of JournalKind."""
+        present = {line.kind for line in self.lines}
+        return [(k.value, self.total_of(k)) for k in JournalKind if k.value in present]
+
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     """The UTC instants where a calendar month in Vietnam starts and ends (end exclusive)."""

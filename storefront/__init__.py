@@ -19,6 +19,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config or config_for())
     app.config.update(overrides)
     _resolve_paths(app)
+    _warn_about_limits(app)
     _trust_proxies(app)
     app.json.ensure_ascii = False  # Vietnamese stays readable in the JSON API
 
@@ -86,6 +87,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_rate_limits(app)
 
+    from .write_transactions import init_write_transactions
+
+    init_write_transactions(app)
+
     from .common.search_service import init_search
 
     init_search(app)
@@ -145,6 +150,18 @@ def _trust_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def _warn_about_limits(app: Flask) -> None:
+    """A photo slightly too big gets its own message only if the request limit is larger."""
+    request_limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+    if request_limit and app.config["PHOTO_MAX_BYTES"] >= request_limit:
+        app.logger.warning(
+            "PHOTO_MAX_BYTES (%s) should be below MAX_UPLOAD_BYTES (%s): photos over the request "
+            "limit get the generic 413 page instead of the upload form's message",
+            app.config["PHOTO_MAX_BYTES"],
+            request_limit,
+        )
 
 
 def _init_login(app: Flask) -> None:

@@ -314,6 +314,13 @@ def init_errors(app: Flask) -> None:
         message = _("This request could not be understood. Please check what you typed.")
         return _json_or_page("bad_request", message, 400)
 
+    @app.errorhandler(413)
+    def request_too_large(error: HTTPException):
+        """A request body above MAX_CONTENT_LENGTH (Werkzeug refuses it before any view)."""
+        max_bytes = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+        message = str(ERROR_MESSAGES["upload_too_large"]) % {"max_mb": megabytes(max_bytes)}
+        return _json_or_page("upload_too_large", message, 413, {"message": message})
+
     @app.errorhandler(403)
     def forbidden(error: HTTPException):
         return _json_or_page("forbidden", _("You do not have access to this page."), 403)

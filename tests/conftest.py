@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.fixtures.orders",
     "tests.fixtures.portal",
     "tests.fixtures.search",
+    "tests.fixtures.settlement",
 ]
 
 

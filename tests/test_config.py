@@ -72,3 +72,24 @@ def test_cli_refuses_a_short_admin_password(runner):
     result = runner.invoke(args=["accounts", "create-admin", "a@b.vn", "--password", "short"])
     assert result.exit_code != 0
     assert "at least 10 characters" in result.output
+
+
+def test_cli_takes_the_admin_password_from_the_environment_without_a_terminal(runner):
+    result = runner.invoke(
+        args=["accounts", "create-admin", "env@ocop.vn"],
+        env={"OCOP_ADMIN_PASSWORD": "mat-khau-dai-10"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "admin account ready: env@ocop.vn" in result.output
+    missing = runner.invoke(args=["accounts", "create-admin", "none@ocop.vn"], input="")
+    assert missing.exit_code != 0
+    assert "OCOP_ADMIN_PASSWORD" in missing.output
+
+
+def test_make_run_passes_its_own_address_as_the_public_base_url():
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert 'PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}"' in run
+    assert "--port $(PORT)" in run

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from accounts.errors import EmailTaken
 from accounts.models import User
@@ -13,6 +13,7 @@ from core.db import db
 from orders.cart import merge_guest_cart
 
 from ..access import access
+from ..common.forms import ActionForm
 from ..common.urls import safe_next_path
 from ..common.visitor import CART_TOKEN_KEY
 from ..errors import message_for
@@ -66,9 +67,19 @@ def register():
     return render_template("account/register.html", form=form)
 
 
-@bp.route("/account/logout", methods=["GET", "POST"])
+@bp.get("/account/logout")
+@access("public")
+def logout_confirm():
+    """A link (old bookmark, another site's <img>) never signs anyone out: it asks first."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("shop.home"))
+    return render_template("account/logout.html", form=ActionForm())
+
+
+@bp.post("/account/logout")
 @access("public")
 def logout():
+    """Sign out: a form post with its CSRF token (the header's button), never a GET."""
     logout_user()
     session.clear()
     return redirect(url_for("shop.home"))

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 from core.clock import today_in_vietnam
 from core.db import db
-from search.indexer import index_state, rebuild_index
+from search.indexer import index_state, rebuild_locked, write_lock
 from search.query import ProductSearch
 from search.snapshot_keeper import SnapshotKeeper
 
@@ -39,15 +39,24 @@ def init_search(app: Flask) -> None:
         snapshots=snapshots,
     )
     app.extensions[EXTENSION_KEY + ".rebuild"] = rebuilder
-    if background is not None:
-        # The first request of a worker starts the load; only requests that need the
-        # snapshot before it is done wait for it (servers fork workers after create_app).
+    warm_searcher = bool(app.config.get("SEARCH_WARM_UP", True))
+    if background is not None or warm_searcher:
+        # At a worker's first request (servers fork workers after create_app): the snapshot
+        # starts loading in the background, and the searcher of the thread that serves
+        # requests reads its costly score maps, so that request alone waits for them.
         started = threading.Event()
+        service = app.extensions[EXTENSION_KEY]
 
         def warm_up() -> None:
-            if not started.is_set():
-                started.set()
-                snapshots.warm_up(today_in_vietnam())
+            if started.is_set():
+                return
+            started.set()
+            snapshots.warm_up(today_in_vietnam())
+            if warm_searcher:
+                try:
+                    service.warm_up(today_in_vietnam())
+                except Exception:  # a cache: the request goes on cold
+                    log.exception("warming the searcher failed")
 
         app.before_request(warm_up)
 
@@ -105,9 +114,11 @@ class _BackgroundRebuild:
         with self.app.app_context():
             index_dir = self.app.config["SEARCH_INDEX_DIR"]
             try:
-                if index_state(index_dir).value in {"ok", "empty"}:
-                    return  # another process fixed it already (or nothing is for sale yet)
-                count = rebuild_index(index_dir)
+                with write_lock(index_dir, timeout=120.0) as held:
+                    # Checked under the lock: another worker may have just rebuilt it.
+                    if not held or index_state(index_dir).value in {"ok", "empty"}:
+                        return
+                    count = rebuild_locked(index_dir)
                 log.warning("search index was %s; rebuilt with %d products", reason, count)
             except Exception:
                 log.exception("background rebuild of the search index failed")

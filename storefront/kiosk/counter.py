@@ -45,7 +45,7 @@ from orders.kiosk.reports import language_mix, low_shelf, sales_per_day, top_pro
 from ..access import access
 from ..common.payments import payment_providers
 from . import bp
-from .screen import LANGUAGE_NAMES
+from .screen import DEVICE_COOKIE, DEVICE_COOKIE_DAYS, LANGUAGE_NAMES, device_cookie_value
 
 REPORT_DAYS = (1, 7, 30)
 
@@ -218,6 +218,25 @@ def admin_point_shelf(code: str):
     db.session.commit()
     flash(_("Shelf stock saved."), "success")
     return redirect(url_for("kiosk.admin_point", code=point.code))
+
+
+@bp.post("/admin/points/<code>/pair")
+@access("admin")
+def admin_point_pair(code: str):
+    """Pair the browser this is clicked in with the point (on the kiosk screen itself): it may
+    then place orders when KIOSK_PAIRING_REQUIRED is on. The cookie survives idle resets."""
+    point = _admin_point(code)
+    response = redirect(url_for("kiosk.start", point=point.code))
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_cookie_value(point.code),
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+        path="/kiosk/",
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.post("/admin/points/<code>/staff")

@@ -53,6 +53,7 @@ from .screen import (
     lang,
     language_links,
     load_point_and_language,
+    may_order_here,
     point,
     product_text,
     qr_markup,
@@ -257,6 +258,8 @@ def _form_int(name: str, default: int = 0) -> int:
 @bp.post("/<point>/<lang>/basket/add")
 @access("public")
 def basket_add():
+    if not may_order_here():
+        return redirect(url_for("kiosk.basket", problem="not_paired"))
     cart = _visitor_basket(create=True)
     try:
         add_to_basket(
@@ -287,6 +290,8 @@ def basket_set():
 @access("public")
 def order():
     cart = _visitor_basket()
+    if not may_order_here():
+        return redirect(url_for("kiosk.basket", problem="not_paired"))
     if cart is None:
         return redirect(url_for("kiosk.basket"))
     state = visitor_state()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, g, request, session, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 
 from catalog.models import Product
@@ -20,6 +21,10 @@ from ..common.qr import qr_matrix, qr_svg_path
 from ..i18n import force_request_locale
 
 SESSION_KEY = "kiosk"
+# A screen paired with its point: a signed cookie that the idle reset never touches.
+DEVICE_COOKIE = "kiosk_device"
+DEVICE_SALT = "kiosk-device"
+DEVICE_COOKIE_DAYS = 5 * 365
 # Each language named in itself: a visitor looks for the name they can read.
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "ko": "한국어", "zh_Hans": "简体中文"}
 HTML_LANG = {"zh_Hans": "zh-Hans"}
@@ -45,6 +50,25 @@ def load_point_and_language(code: str, language: str | None) -> None:
             abort(404)
         g.kiosk_lang = language
         force_request_locale(language)
+
+
+def _device_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=DEVICE_SALT)
+
+
+def device_cookie_value(point_code: str) -> str:
+    return _device_signer().dumps(point_code)
+
+
+def may_order_here() -> bool:
+    """Ordering is open, or this browser is a screen paired with the URL's point."""
+    if not current_app.config.get("KIOSK_PAIRING_REQUIRED"):
+        return True
+    raw = request.cookies.get(DEVICE_COOKIE, "")
+    try:
+        return bool(raw) and _device_signer().loads(raw) == point().code
+    except BadSignature:
+        return False
 
 
 def idle_seconds() -> int:

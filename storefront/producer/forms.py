@@ -30,7 +30,7 @@ from catalog.for_sale import OCOP_STARS
 from core.db import MAX_INT
 
 from ..common.form_i18n import TranslatedForm
-from ..common.forms import EMAIL_RE
+from ..common.forms import EMAIL_RE, VndField
 from ..common.labels import ISSUER_LEVEL_LABELS, group_label, producer_kind_label
 
 
@@ -65,7 +65,7 @@ class ProductForm(TranslatedForm):
     name_en = StringField(_l("Name (English)"), validators=[Length(max=255)])
     group = SelectField(_l("Product group"), validators=[DataRequired()])
     unit = StringField(_l("Unit, e.g. bottle 500 ml"), validators=[Length(max=80)])
-    price_vnd = IntegerField(
+    price_vnd = VndField(
         _l("Price (VND)"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000_000)]
     )
     stock = IntegerField(
@@ -76,8 +76,8 @@ class ProductForm(TranslatedForm):
         default=0,
         validators=[Optional(), NumberRange(min=0, max=MAX_WEIGHT_GRAMS)],
     )
-    story = TextAreaField(_l("Story (Vietnamese, Markdown)"), validators=[Length(max=20000)])
-    story_en = TextAreaField(_l("Story (English, Markdown)"), validators=[Length(max=20000)])
+    story = TextAreaField(_l("Story (Vietnamese)"), validators=[Length(max=20000)])
+    story_en = TextAreaField(_l("Story (English)"), validators=[Length(max=20000)])
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs) -> None:

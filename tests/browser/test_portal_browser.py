@@ -40,7 +40,13 @@ def test_producer_lists_admin_verifies_product_goes_on_sale(
     page.locator("input[name=unit]").fill("Chai 500 ml")
     page.locator("input[name=price_vnd]").fill("185000")
     page.locator("input[name=stock]").fill("20")
-    page.locator("textarea[name=story]").fill("Ong nuôi **giữa đồi cà phê**.")
+    # The story editor (issue 13): no Markdown, a toolbar button for bold.
+    page.locator("#story-area").click()
+    page.keyboard.type("Ong nuôi ")
+    page.locator("[data-story-editor=story] [data-command=bold]").click()
+    page.keyboard.type("giữa đồi cà phê")
+    page.locator("[data-story-editor=story] [data-command=bold]").click()
+    page.keyboard.type(".")
     page.locator("input[name=submit]").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Mật ong hoa cà phê"
 
@@ -58,7 +64,8 @@ def test_producer_lists_admin_verifies_product_goes_on_sale(
     page.goto(live_server + "/products")
     assert page.get_by_text("Mật ong hoa cà phê").count() == 0
 
-    page.goto(live_server + "/account/logout")
+    page.get_by_role("button", name="Đăng xuất").click()  # a form post: a GET never signs out
+    page.wait_for_load_state()
     _sign_in(page, live_server, "canbo@ocop.vn")
     page.goto(live_server + "/admin/certificates")
     row = page.locator("#certificate-queue tr", has_text="Mật ong hoa cà phê")

@@ -39,6 +39,7 @@ def test_counter_is_for_the_point_staff_only(
     login_as(staff)
     page = _text(client.get("/kiosk/HN1/counter"))
     assert pickup_of_order(order.id).number in page and "Sản phẩm thử" in page
+    assert "kiosk/counter.js" in page  # new pickups appear by themselves
     assert client.get("/kiosk/counter/").location.endswith("/kiosk/HN1/counter")
     assert client.get("/kiosk/admin/points").status_code == 403
 
@@ -141,3 +142,29 @@ def test_admin_sets_up_a_point_its_shelf_and_staff(client, login_as, make_user, 
     # Switching Chinese off: the kiosk no longer offers it.
     assert client.get("/kiosk/HCM-1/zh_Hans/").status_code == 404
     assert client.get("/kiosk/HCM-1/ko/").status_code == 200
+
+
+def test_with_pairing_required_only_a_paired_screen_orders(
+    app, client, login_as, make_user, make_product, make_point
+):
+    product = make_product()
+    point = make_point("HN1", (product, 5))
+    make_point("DN1", (product, 5))
+    app.config["KIOSK_PAIRING_REQUIRED"] = True
+    refused = client.post("/kiosk/HN1/en/basket/add", data={"product_id": product.id})
+    assert "problem=not_paired" in refused.location
+    assert "only be placed on the screen" in _text(client.get(refused.location))
+    assert client.get("/kiosk/HN1/en/").status_code == 200  # browsing stays open
+    login_as(make_user(role="admin"))
+    paired = client.post("/kiosk/admin/points/HN1/pair")
+    assert paired.location.endswith("/kiosk/HN1/")
+    login_as(None)  # the screen itself is not signed in
+    client.post("/kiosk/HN1/en/basket/add", data={"product_id": product.id})
+    placed = client.post("/kiosk/HN1/en/order")
+    assert placed.location.endswith("/kiosk/HN1/en/pickup")
+    assert shelf_quantities(point.id)[product.id] == 4
+    client.get("/kiosk/HN1/reset")  # the idle reset keeps the pairing
+    client.post("/kiosk/HN1/en/basket/add", data={"product_id": product.id})
+    assert client.post("/kiosk/HN1/en/order").location.endswith("/pickup")
+    # Paired with HN1, not with DN1.
+    assert "not_paired" in client.post("/kiosk/DN1/en/order").location

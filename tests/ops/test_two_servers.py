@@ -282,6 +282,35 @@ def test_a_revoked_certificate_takes_the_product_off_both_at_once(
     assert _shows(b, name) == {"search": False, "listing": False}
 
 
+def test_an_index_damaged_in_place_under_load_costs_no_request_and_no_worker(servers):
+    """Issue 11 step 4 over real processes: files truncated and zeroed under open readers."""
+    _, b = servers
+    boots = b.log.read_text().count("Booting worker")
+    words = ["banh trang", "phoi suong", "hai may chu", "nuoc mam", "tra", "ca phe", "mat ong"]
+    for word in words:  # open readers in every worker thread first
+        assert b.get("/search?q=" + urllib.parse.quote_plus(word)).status_code == 200
+    index = Path(b.log).parent / "b" / "index"
+    for segment in Path(os.path.realpath(index)).glob("*.seg"):
+        size = segment.stat().st_size
+        with segment.open("r+b") as handle:  # in place: same inode the readers have open
+            handle.truncate(size // 3)
+            handle.seek(0)
+            handle.write(b"\0" * (size // 3))
+    statuses = [
+        b.get("/search?q=" + urllib.parse.quote_plus(f"{word} {n}")).status_code
+        for n in range(3)
+        for word in words
+    ]
+    assert set(statuses) == {200}
+    deadline = time.monotonic() + 60
+    while b.get("/readyz").json()["checks"]["index"]["state"] != "ok":
+        assert time.monotonic() < deadline, "the damaged index was not rebuilt"
+        time.sleep(0.2)
+    log = b.log.read_text()
+    assert log.count("Booting worker") == boots, "a worker died and was replaced"
+    assert "SIGBUS" not in log and "was sent" not in log
+
+
 def test_the_sign_in_rate_limit_is_shared(servers):
     # Last in the module: it uses up this address's sign-in budget for the window.
     a, b = servers

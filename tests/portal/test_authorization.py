@@ -75,6 +75,29 @@ PRODUCER_CASES = [
         302,
     ),
     Case(
+        "producer.photo_move",
+        "POST",
+        "/producer/products/{product_a}/photos/{image_a}/move",
+        302,
+        data={"to": "first"},
+    ),
+    Case(
+        "producer.photo_alt",
+        "POST",
+        "/producer/products/{product_a}/photos/{image_a}/alt",
+        302,
+        data={"alt": "Hũ kẹo"},
+    ),
+    Case(
+        "producer.photo_move",
+        "POST",
+        "/producer/products/{product_b}/photos/{image_a}/move",  # B's product, A's photo
+        404,
+        member_b=404,
+        allowed_roles=(),
+        data={"to": "first"},
+    ),
+    Case(
         "producer.photo_delete",
         "POST",
         "/producer/products/{product_b}/photos/{image_a}/delete",  # B's product, A's photo

@@ -143,3 +143,57 @@ def test_payloads_are_inert_on_origin_and_search_pages(
     search_page = bits("/search?q=mam")
     assert "Mắm" in client.get("/search?q=mam").get_data(as_text=True)
     assert [bit for bit in search_page if bit not in bits("/search?q=ca+com")] == []
+
+
+# What the portal's story editor (static/js/story-editor.js) writes into the form.
+EDITOR_HTML = (
+    "<p><strong>Đậm</strong> và <em>nghiêng</em></p><h3>Cách làm</h3>"
+    "<ul><li>Chọn dừa</li><li>Nấu chậm</li></ul><ol><li>Một</li><li>Hai</li></ol>"
+    '<p><a href="https://htx.example/ve-chung-toi">trang HTX</a></p>'
+)
+
+
+def _save_story(client, product, story: str, price: str = "1.250.000"):
+    return client.post(
+        f"/producer/products/{product.id}",
+        data={"name": product.name, "group": product.group, "unit": product.unit,
+              "price_vnd": price, "stock": "5", "weight_grams": "0", "story": story,
+              "story_en": ""},
+    )
+
+
+def test_story_editor_html_round_trips_and_prices_take_separators(client, login_as, portal_world):
+    from core.db import db
+
+    product = portal_world["product_a"]
+    login_as(portal_world["member_a"])
+    assert _save_story(client, product, EDITOR_HTML).status_code == 302
+    db.session.refresh(product)
+    assert product.price_vnd == 1_250_000
+    page = client.get(f"/products/{product.slug}").get_data(as_text=True)
+    story = page.split('<div class="story-text">')[1].split("</div>")[0]
+    for bit in ("<strong>Đậm</strong>", "<em>nghiêng</em>", "<h3>Cách làm</h3>",
+                "<ul><li>Chọn dừa</li><li>Nấu chậm</li></ul>", "<ol><li>Một</li><li>Hai</li></ol>",
+                'href="https://htx.example/ve-chung-toi"'):
+        assert bit in story, bit
+    edit = client.get(f"/producer/products/{product.id}").get_data(as_text=True)
+    area = edit.split('class="story-area"')[1].split("</div>")[0]
+    assert "<strong>Đậm</strong>" in area and "<li>Nấu chậm</li>" in area  # back in the editor
+    assert 'value="1.250.000"' in edit  # shown with separators again
+
+
+def test_script_and_javascript_links_typed_into_the_editor_are_inert(
+    client, login_as, portal_world
+):
+    product = portal_world["product_a"]
+    login_as(portal_world["member_a"])
+    hostile = (
+        "<p>ok</p><script>alert(1)</script>"
+        '<p><a href="javascript:alert(1)">bấm</a> <a href="JaVaScRiPt:alert(2)">nữa</a></p>'
+        '<p><img src=x onerror="alert(3)"></p>'
+    )
+    assert _save_story(client, product, hostile).status_code == 302
+    for url in (f"/products/{product.slug}", f"/producer/products/{product.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert _dangerous_bits(html) == [], url
+        assert "alert(1)</script>" not in html

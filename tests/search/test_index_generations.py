@@ -229,3 +229,22 @@ def test_the_follower_tick_catches_up_and_refreshes_the_snapshot(
     follower.tick()
     assert "Mắm cá linh" in _visible_text(client.get("/search?q=mam+ca+linh"))
     assert index_lag(built_index) == 0.0
+
+
+def test_a_sale_or_a_certificate_decision_elsewhere_makes_no_new_generation(
+    built_index, small_catalog, search
+):
+    # Stock and certificates are not in the index document (the for-sale rule reads them from
+    # the database): such changes move `updated_at` but must not cost a generation per sale.
+    candy = small_catalog["Milk coconut candy"]
+    before = live_dir(built_index)
+    candy.stock -= 1
+    candy.certificates[0].status_reason = "checked again"
+    db.session.commit()
+    assert catch_up(built_index).action == "current"
+    assert live_dir(built_index) == before
+    assert index_lag(built_index) == 0.0  # the marker moved on all the same
+    candy.name = "Kẹo dừa sữa sầu riêng"
+    db.session.commit()
+    assert (catch_up(built_index).action, live_dir(built_index) != before) == ("updated", True)
+    assert [p.name_en for p in search("sau rieng").items] == ["Milk coconut candy"]

@@ -146,3 +146,22 @@ def test_browsing_the_snapshot_lists_what_the_sql_listing_lists(app, small_catal
     assert browse(snapshot, mine, LISTING_SORTS).ids == [
         p.id for p in list_products_for_sale(mine, today).items
     ]
+
+
+def test_a_warmed_searcher_answers_as_a_cold_one(app, built_index):
+    from search.query import ProductSearch
+
+    today = today_in_vietnam()
+    cold, warm = ProductSearch(built_index), ProductSearch(built_index)
+    assert warm.warm_up(today) > 0  # score maps read ahead
+    for words in ("nuoc mam", "mat ong", "tea", "banh"):
+        a = cold.search(words, ProductQuery(), today)
+        b = warm.search(words, ProductQuery(), today)
+        assert [p.id for p in a.items] == [p.id for p in b.items]
+        assert a.total == b.total
+
+
+def test_warming_without_an_index_does_nothing(app, index_dir):
+    from search.query import ProductSearch
+
+    assert ProductSearch(index_dir).warm_up(today_in_vietnam()) == 0

@@ -70,6 +70,8 @@ CATALOG = [
     ("Mật ong hoa nhãn", ""),
     ("Thủ công mỹ nghệ mây tre", ""),
     ("Chả lụa Vĩnh Hòa", ""),
+    ("Dầu đậu phộng", ""),
+    ("Dầu phụng nguyên chất", ""),
 ]
 
 
@@ -106,3 +108,17 @@ def _names(page) -> list[str]:
 def test_a_word_finds_the_product_that_says_it_another_way(catalog, search, query, found):
     page = search(query)
     assert found <= set(_names(page)), _names(page)
+
+
+def test_a_glued_word_the_catalog_knows_is_read_as_its_syllables(catalog, search):
+    # "dauphung" is a glued bigram of "Dầu phụng …"; read as "dau phung" it also reaches the
+    # other spelling of peanut oil through the variant table.
+    page = search("dauphung")
+    names = [product.name for product in page.items]
+    assert names[0] == "Dầu phụng nguyên chất"
+    assert "Dầu đậu phộng" in names
+
+
+def test_a_later_kind_qualifies_the_first():
+    concepts = understand(syllables("nước mắm cá cơm"))
+    assert [c.role for c in concepts] == [KIND, "word"]

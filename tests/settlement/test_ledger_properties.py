@@ -32,7 +32,12 @@ from settlement.ledger import (
 )
 from settlement.models import LedgerJournal, LedgerLine, PayoutLine
 from settlement.payouts import create_payout_run, mark_payout_line
-from settlement.statements import monthly_statement, months_with_entries, reconciliation
+from settlement.statements import (
+    month_bounds,
+    monthly_statement,
+    months_with_entries,
+    reconciliation,
+)
 
 METHODS = [
     PaymentMethod.COD,
@@ -248,6 +253,19 @@ def _check_invariants(world, model: Model) -> None:
         for year, month in months_with_entries(producer_id):
             statement = monthly_statement(producer_id, year, month)
             assert statement.opening_vnd == closing
+            # The month's statement is the sum of that month's entries, counted straight.
+            start, end = month_bounds(year, month)
+            entries = db.session.scalar(
+                select(func.coalesce(func.sum(LedgerLine.amount_vnd), 0))
+                .join(LedgerJournal, LedgerJournal.id == LedgerLine.journal_id)
+                .where(
+                    LedgerLine.account == Account.PRODUCER.value,
+                    LedgerLine.producer_id == producer_id,
+                    LedgerJournal.occurred_at >= start,
+                    LedgerJournal.occurred_at < end,
+                )
+            )
+            assert statement.closing_vnd - statement.opening_vnd == -entries
             closing = statement.closing_vnd
         assert closing == balance
         figures = producer_figures(producer_id, now=world["now"])

@@ -19,10 +19,10 @@ from orders.enums import PaymentMethod
 from orders.fulfilment import deliver_part, pack_part, ship_part
 from orders.lifecycle import mark_order_paid
 from settlement.bank_accounts import approved_bank_account, pending_bank_account
-from settlement.ledger import producer_balance
+from settlement.ledger import configure, part_money, producer_balance
 from settlement.models import PayoutLine
 from settlement.payouts import read_payout_csv
-from settlement.statements import monthly_statement
+from settlement.statements import monthly_statement, reconciliation
 from tests.fixtures.portal import PASSWORD  # noqa: F401  (same users as the portal tests)
 
 
@@ -103,6 +103,7 @@ def test_the_printable_statement_in_both_languages(client, login_as, money_world
     vi = client.get(url + "?lang=vi").get_data(as_text=True)
     en = client.get(url + "?lang=en").get_data(as_text=True)
     assert "Số dư đầu kỳ" in vi and "HTX Trà Tân Cương" in vi
+    assert "Bán hàng" in vi and "Phí sàn" in vi  # the month's totals by kind of entry
     assert "Opening balance" in en and "Closing balance" in en
     assert client.get(f"/producer/ledger/statements/{now.year}/13").status_code == 404
 
@@ -126,7 +127,7 @@ def test_a_bank_account_change_waits_for_approval_is_audited_and_emailed(
     assert (pending.bank_bin, pending.account_no, pending.account_name) == (
         "970422",
         "0901234567",
-        "HTX TRÀ TÂN CƯƠNG",
+        "HTX TRA TAN CUONG",  # as banks keep holders' names
     )
     assert approved_bank_account(producer_id).id == old.id  # payouts still go to the old one
     mails = db.session.scalars(select(QueuedMail).where(QueuedMail.kind == "bank_account")).all()
@@ -154,12 +155,23 @@ def test_a_bank_account_change_waits_for_approval_is_audited_and_emailed(
 
     # The next payout goes to the approved account.
     sold(money_world["product_a"], 10, when=clock.utcnow() - timedelta(days=30))
-    from settlement.ledger import configure
-
     configure(fee_basis_points=500, hold_days=1, payout_minimum_vnd=1000)
     client.post("/admin/payouts")
     line = db.session.scalars(select(PayoutLine)).one()
     assert (line.bank_bin, line.account_no) == ("970422", "0901234567")
+
+
+def test_the_command_line_reconciles_and_writes_the_bank_file(runner, money_world, sold, tmp_path):
+    sold(money_world["product_b"], 2, when=clock.utcnow() - timedelta(days=10))
+    result = runner.invoke(args=["settlement", "reconcile"])
+    assert result.exit_code == 0 and "balanced" in result.output
+    out = tmp_path / "payout.csv"
+    result = runner.invoke(args=["settlement", "payout-run", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = read_payout_csv(out.read_bytes())
+    assert [r.amount_vnd for r in rows] == [db.session.scalars(select(PayoutLine)).one().amount_vnd]
+    again = runner.invoke(args=["settlement", "payout-run", "--csv", str(out)])
+    assert "nobody is due a payout" in again.output
 
 
 def test_the_admin_runs_payouts_downloads_the_csv_and_marks_lines(
@@ -185,3 +197,33 @@ def test_the_admin_runs_payouts_downloads_the_csv_and_marks_lines(
     again = client.post(f"/admin/payouts/lines/{lines[0].id}/failed", follow_redirects=True)
     assert again.status_code == 200 and lines[0].status == "paid"
     assert "Sổ sách khớp." in client.get("/admin/settlement").get_data(as_text=True)
+
+
+def test_the_admin_records_a_cod_remittance_and_a_refund(
+    client, login_as, money_world, people, make_cart, checkout_details, all_providers
+):
+    now = clock.utcnow()
+    cart = make_cart((money_world["product_b"], 2))
+    details = checkout_details(payment_method=PaymentMethod.COD)
+    order = place_order(cart, details, "cod-web", now=now, providers=all_providers)
+    part = order.parts[0]
+    pack_part(part, actor_id=None, now=now)
+    ship_part(part, carrier="VNPost", tracking_code="V", actor_id=None, now=now)
+    deliver_part(part, actor_id=None, now=now)
+    db.session.commit()
+    login_as(people["admin"])
+    assert order.number in client.get("/admin/settlement").get_data(as_text=True)
+    client.post(f"/admin/settlement/parts/{part.id}/remit")
+    again = client.post(f"/admin/settlement/parts/{part.id}/remit", follow_redirects=True)
+    assert "không có tiền thu hộ" in again.get_data(as_text=True)  # once only
+    client.post(f"/admin/settlement/parts/{part.id}/refund", data={"amount_vnd": "99999"})
+    too_much = client.post(
+        f"/admin/settlement/parts/{part.id}/refund",
+        data={"amount_vnd": str(order.total_vnd)},
+        follow_redirects=True,
+    )
+    assert "lớn hơn phần còn có thể hoàn" in too_much.get_data(as_text=True)
+    money = part_money(part.id)
+    assert (money.remitted_vnd, money.refunded_vnd) == (order.total_vnd, 99_999)
+    assert money.fee_vnd == 5_000  # one of two jars went back: half the 10,000 ₫ fee too
+    assert reconciliation().holds

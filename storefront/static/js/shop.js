@@ -39,6 +39,20 @@
     });
   });
 
+  // Price inputs show thousands separators while typing ("1.250.000"); the server parses them back.
+  document.querySelectorAll("input[data-thousands]").forEach(function (input) {
+    var separator = input.dataset.thousands;
+    var format = function () {
+      var digits = input.value.replace(/\D/g, "").replace(/^0+(?=\d)/, "");
+      input.value = digits.replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+    };
+    input.addEventListener("input", function () {
+      if (input.selectionStart === input.value.length) format();  // never move a caret mid-text
+    });
+    input.addEventListener("blur", format);
+    format();
+  });
+
   // Destructive actions ask first: <form data-confirm="question"> or <button data-confirm=...>.
   document.addEventListener("submit", function (event) {
     var form = event.target;
