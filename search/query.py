@@ -65,7 +65,8 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY_SYLLABLES = 12
 # Score maps read ahead per field when a worker warms its searcher (see `warm_up`).
-WARM_TERMS_PER_FIELD = 150
+WARM_TERMS_PER_FIELD = 25
+WARM_MAX_POSTINGS = 500_000
 # Search stories too when names, places and producers give fewer matches than this.
 STORY_TIER_BELOW = 12
 # The related tier is looked for when fewer products than this match every word (a page), and
@@ -292,14 +293,17 @@ class ProductSearch:
             return 0
         state.for_sale_docs(self.snapshot(on))
         reader = state.searcher.reader()
-        read = 0
+        read = postings = 0
         for fieldname, kind in state.searcher.schema.items():
-            if not kind.scorable:
+            # Stories are searched only when names and places find few (STORY_TIER_BELOW).
+            if not kind.scorable or "story" in fieldname:
                 continue
             for _frequency, text in reader.most_frequent_terms(fieldname, terms_per_field):
                 word = text.decode("utf-8") if isinstance(text, bytes) else text
-                state.postings.term(fieldname, word)
+                postings += len(state.postings.term(fieldname, word))
                 read += 1
+                if postings > WARM_MAX_POSTINGS:  # stay well inside the score-map cache
+                    return read
         return read
 
     def _report_unusable(self, exc: Exception) -> None:
