@@ -176,6 +176,8 @@ class TestingConfig(Config):
     SEARCH_WARM_UP = False  # tests open searchers when they search
     SCAN_FLUSH_SECONDS = 0  # scans written in their request (tests/storefront/test_scan_buffer.py)
     SEARCH_FOLLOW_SECONDS = 0.0  # tests call the follower's tick themselves
+    # Concurrency tests run 10–20 threads on one engine (a gunicorn worker runs a few).
+    DB_MAX_OVERFLOW = 40
 
 
 class ProductionConfig(Config):

@@ -74,6 +74,12 @@ class UploadTooManyPhotos(UploadRejected):
     code = "upload_too_many_photos"
 
 
+class UploadStorageFull(UploadRejected):
+    """The disk (or quota) holding uploads is full: nothing was kept; try again later."""
+
+    code = "upload_storage_full"
+
+
 class BatchInvalid(CatalogError):
     code = "batch_invalid"
 

@@ -9,6 +9,7 @@ media root; a rejected upload writes nothing to disk and nothing to the database
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -20,7 +21,7 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import UploadNotAnImage, UploadTooLarge, UploadTooManyPixels
+from .errors import UploadNotAnImage, UploadStorageFull, UploadTooLarge, UploadTooManyPixels
 
 ACCEPTED_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 
@@ -95,15 +96,44 @@ def _flatten_to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+# Write errors that mean "no room": the disk is full or the user's quota is used up.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
 def write_new_file(root: Path, folder: str, suffix: str, data: bytes) -> str:
-    """Write `data` under root/folder with a random name; return the path relative to root."""
+    """Write `data` under root/folder with a random name; return the path relative to root.
+
+    See `_write_whole` for what a full disk does."""
     directory = root / folder
-    directory.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}{suffix}"
-    temporary = directory / f".{name}.part"
-    temporary.write_bytes(data)
-    os.replace(temporary, directory / name)
+    _write_whole(directory, {name: data})
     return f"{folder}/{name}"
+
+
+def _write_whole(directory: Path, files: dict[str, bytes]) -> None:
+    """Write every file or none: each goes to a hidden `.part` file, synced and renamed into
+    place, so a reader never sees half a file. If any write fails, every file of the set
+    written so far and the part are removed again; a full disk or quota raises
+    UploadStorageFull, any other error is raised as it is."""
+    done: list[Path] = []
+    temporary: Path | None = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            temporary = directory / f".{name}.part"
+            with temporary.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, directory / name)
+            done.append(directory / name)
+            temporary = None
+    except OSError as error:
+        for path in [*done, *([temporary] if temporary else [])]:
+            path.unlink(missing_ok=True)
+        if error.errno in _NO_ROOM:
+            raise UploadStorageFull() from error
+        raise
 
 
 # Responsive copies of every product photo: these widths (when smaller than the photo), each as
@@ -147,18 +177,13 @@ def write_photo_files(root: Path, folder: str, jpeg: bytes, quality: int = 80) -
         files = {f"{stem}.jpg": jpeg, f"{stem}.webp": _encode(image, "WEBP", quality)}
         for w in VARIANT_WIDTHS:
             if w < width:
-                small = image.resize((w, max(1, round(height * w / width))), Image.Resampling.LANCZOS)
+                small = image.resize(
+                    (w, max(1, round(height * w / width))), Image.Resampling.LANCZOS
+                )
                 files[f"{stem}-{w}.jpg"] = _encode(small, "JPEG", quality)
                 files[f"{stem}-{w}.webp"] = _encode(small, "WEBP", quality)
-    directory = root / folder
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in files.items():
-        temporary = directory / f".{name}.part"
-        temporary.write_bytes(data)
-        os.replace(temporary, directory / name)
-        written.append(f"{folder}/{name}")
-    return written
+    _write_whole(root / folder, files)  # all the sizes of the photo, or none of them
+    return [f"{folder}/{name}" for name in files]
 
 
 def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:

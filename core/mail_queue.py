@@ -5,7 +5,9 @@ A mail server that is down never loses a message nor fails the action that queue
 is either rendered when queued (account and producer e-mails: the web layer knew the language
 and the link) or carries a `context` and is rendered when sent, from the data as it is then
 (order e-mails, in the buyer's language). Each message is tried at most MAX_ATTEMPTS times; a
-failure is recorded and the message stays for the next run.
+failure is recorded and the message stays for the next run. A mail server that cannot be
+reached (`MailServerUnavailable`) is not the message's fault: the run stops there and no
+attempt is counted, so an outage of any length loses nothing.
 """
 
 from __future__ import annotations
@@ -62,6 +64,11 @@ class RenderedEmail:
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
+    server_unavailable: bool = False
+
+
+class MailServerUnavailable(Exception):
+    """The mail server cannot be reached (refused, timed out, dropped): try again later."""
 
 
 def enqueue_rendered(kind: str, email: RenderedEmail, *, locale: str) -> QueuedMail:
@@ -104,6 +111,14 @@ def deliver_pending(
         message.attempt_count += 1
         try:
             send(render(message))
+        except MailServerUnavailable as error:  # nobody to hand it to: stop, count nothing
+            message.attempt_count -= 1
+            message.last_error = f"mail server unavailable: {error}"[:2000]
+            report.failed += 1
+            report.server_unavailable = True
+            log.warning("mail server unavailable, %s message(s) kept: %s", len(messages), error)
+            db.session.commit()
+            break
         except Exception as error:  # any render or mail failure: keep it for the next run
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             report.failed += 1

@@ -42,8 +42,11 @@ class PostingScores:
     built from only: global statistics (idf, average lengths) change with the index.
     """
 
-    def __init__(self, searcher, max_postings: int = MAX_CACHED_POSTINGS) -> None:
+    def __init__(self, searcher, max_postings: int = MAX_CACHED_POSTINGS, reader=None) -> None:
         self.searcher = searcher
+        # What query-tree shapes are estimated with (`estimate_size`): the searcher's reader,
+        # or one that remembers document frequencies (search/query.py).
+        self.reader = reader if reader is not None else searcher.reader()
         self.max_postings = max_postings
         self._terms: dict[tuple[str, str], Scores] = {}
         self._docs: dict[tuple[str, str], frozenset[int]] = {}
@@ -144,7 +147,7 @@ def matching_docs(query: Query, postings: PostingScores) -> frozenset[int] | set
 class _Evaluation:
     def __init__(self, postings: PostingScores) -> None:
         self.postings = postings
-        self.reader = postings.searcher.reader()
+        self.reader = postings.reader
         self._docs: dict[int, set[int]] = {}
 
     # which documents match -------------------------------------------------------------------

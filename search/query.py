@@ -14,6 +14,12 @@ Flow of one search (`ProductSearch.search`):
    is applied again on exactly what is shown, so a stale snapshot can hide a product for a few
    seconds but can never show one that is not for sale.
 
+Before 1, the words are *read* (`segmentation.py`: Telex/VNI residue, run-together syllables)
+and *understood* as concepts (`understanding.py`: kinds with their other names in both
+languages, spelling/regional variants, places as phrases); each concept must match. When fewer
+than a page of products match every concept, the page continues with the related tier:
+products matching most of them, kinds weighing most (`ProductSearch._related`).
+
 With no words matched, typos are corrected from the index's own vocabulary (`spelling.py`,
 "did you mean"); with no index at all (missing, corrupt), the same snapshot is searched in
 Python instead (`snapshot.match_in_snapshot`). Autocomplete and highlighting live in
@@ -72,6 +78,8 @@ RELATED_MIN_COVERAGE = 0.5
 KIND_FIRST_BOOST = 1.5
 # Related scores: coverage first (this × the share of the query matched), then BM25F.
 RELATED_COVERAGE_SCALE = 10_000.0
+# Remembered document frequencies per searcher (bounded memory).
+MAX_REMEMBERED_FREQUENCIES = 200_000
 # Partial credit for part of an alternative name (vs part of the typed words).
 ALTERNATIVE_PART = 0.5
 
@@ -139,6 +147,28 @@ class _ForSaleDocs:
         self.docs = frozenset(self.pid_of)
 
 
+class _Frequencies:
+    """The index reader with `doc_frequency` remembered: one query asks for the same
+    (field, term) many times (its clauses for both tiers, the related tier, alternatives), and
+    Whoosh answers each from disk structures (~10–20 µs). Valid for one searcher."""
+
+    def __init__(self, reader) -> None:
+        self._reader = reader
+        self._known: dict[tuple[str, str], int] = {}
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        key = (fieldname, text)
+        found = self._known.get(key)
+        if found is None:
+            if len(self._known) > MAX_REMEMBERED_FREQUENCIES:
+                self._known.clear()
+            found = self._known[key] = self._reader.doc_frequency(fieldname, text)
+        return found
+
+    def __getattr__(self, name: str):
+        return getattr(self._reader, name)
+
+
 class _ReaderState:
     """One thread's open index: searcher plus docnum → product id."""
 
@@ -147,8 +177,9 @@ class _ReaderState:
         self.index = open_index(index_dir)
         self.searcher = self.index.searcher(weighting=ranking_model())
         self.pids = self._load_pids()
-        self.postings = PostingScores(self.searcher)
-        self.vocabulary = Vocabulary(self.searcher.reader())
+        self.frequencies = _Frequencies(self.searcher.reader())
+        self.postings = PostingScores(self.searcher, reader=self.frequencies)
+        self.vocabulary = Vocabulary(self.frequencies)
         self._for_sale_docs: tuple[ForSaleSnapshot, _ForSaleDocs] | None = None
 
     def _load_pids(self) -> list[int]:
@@ -162,8 +193,9 @@ class _ReaderState:
         if not self.searcher.up_to_date():
             self.searcher = self.searcher.refresh()
             self.pids = self._load_pids()
-            self.postings = PostingScores(self.searcher)
-            self.vocabulary = Vocabulary(self.searcher.reader())
+            self.frequencies = _Frequencies(self.searcher.reader())
+            self.postings = PostingScores(self.searcher, reader=self.frequencies)
+            self.vocabulary = Vocabulary(self.frequencies)
             self._for_sale_docs = None
         return self
 
@@ -305,7 +337,7 @@ class ProductSearch:
         self, state: _ReaderState, words: list[str], snapshot: ForSaleSnapshot
     ) -> _Hits:
         """Full matches (every concept), the related tier when those are few, a correction."""
-        reader = state.searcher.reader()
+        reader = state.frequencies
         corrected: list[str] | None = None
         # Words the catalog does not hold: Telex/VNI residue, run-together syllables.
         read = read_words(words, state.vocabulary, known=lambda word: _as_typed(reader, word))
@@ -354,7 +386,7 @@ class ProductSearch:
         The score puts more coverage first, then BM25F among equal coverage; only the few best
         coverage levels are scored (enough for a page).
         """
-        reader = state.searcher.reader()
+        reader = state.frequencies
         for_sale = state.for_sale_docs(snapshot)
         pairs = concept_clauses(plan, reader=reader, stories=False)
         total = sum(concept.weight for concept, _ in pairs)
@@ -421,7 +453,7 @@ class ProductSearch:
     def _tiered(
         self, state: _ReaderState, plan: list[Concept], snapshot: ForSaleSnapshot
     ) -> dict[int, float]:
-        reader = state.searcher.reader()
+        reader = state.frequencies
         hits = self._run(state, build_query(plan, reader=reader, stories=False), snapshot)
         if len(hits) < STORY_TIER_BELOW:
             hits = self._run(state, build_query(plan, reader=reader), snapshot)

@@ -57,6 +57,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "invalid_transition": 409,
     "email_taken": 409,
     "upload_too_large": 413,
+    "upload_storage_full": 507,
     "batch_invalid": 422,
     "payment_provider_error": 502,
 }
@@ -108,6 +109,9 @@ ERROR_MESSAGES = {
     ),
     "upload_not_a_document": _l("This file is not a PDF, JPG or PNG scan."),
     "upload_too_many_photos": _l("A product can have at most %(limit)s photos. Remove one first."),
+    "upload_storage_full": _l(
+        "There is no room to store files right now, so nothing was saved. Please try again later."
+    ),
     "invalid_token": _l("This link is invalid, has expired or was already used."),
     "email_taken": _l("An account with this e-mail already exists."),
     "not_allowed": _l("You do not have access to this page."),

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from core import clock
-from core.mail_queue import QueuedMail, RenderedEmail, deliver_pending
+from core.mail_queue import MailServerUnavailable, QueuedMail, RenderedEmail, deliver_pending
 from orders.enums import OrderEmailKind
 from orders.notifications import order_email_subject
 
@@ -42,8 +42,22 @@ def smtp_deliver(email: RenderedEmail) -> None:
     mail["To"] = email.to_address
     mail["Subject"] = email.subject
     mail.set_content(email.body_text)
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-        smtp.send_message(mail)
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+            smtp.send_message(mail)
+    except MESSAGE_REFUSED:
+        raise  # this message's fault (an address refused): counts as an attempt
+    except OSError as error:  # refused, timed out, dropped, or an SMTP error of the server
+        raise MailServerUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+# Refusals that are about one message, not about the server (smtplib's errors are OSErrors).
+MESSAGE_REFUSED = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+)
 
 
 @group.command("send")
@@ -52,3 +66,5 @@ def send_command(limit: int) -> None:
     """Send queued e-mails (orders, accounts, producers); failures are retried on the next run."""
     report = deliver_pending(render_queued_mail, smtp_deliver, now=clock.utcnow(), limit=limit)
     click.echo(f"sent {report.sent}, failed {report.failed}")
+    if report.server_unavailable:
+        click.echo("mail server unavailable: the queue is kept for the next run", err=True)

@@ -54,3 +54,10 @@ def init_input_guard(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     # First of the before-request hooks: nothing else may read the request's text before this.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul_characters)
+    # Blueprints' URL value preprocessors run before any before-request hook (the kiosk loads
+    # its display point there), so the check runs first among those too.
+    app.url_value_preprocessors.setdefault(None, []).insert(0, _refuse_nul_in_url_values)
+
+
+def _refuse_nul_in_url_values(endpoint: str | None, values: dict | None) -> None:
+    _refuse_nul_characters()

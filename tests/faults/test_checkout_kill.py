@@ -101,7 +101,11 @@ def test_kill_9_of_a_worker_during_20_checkouts_loses_nothing(checkout_shop, dir
     sold = db.session.scalar(select(func.coalesce(func.sum(OrderLine.quantity), 0)))
     stock = db.session.scalar(select(Product.stock).where(Product.id == product_id))
     assert stock + sold == INITIAL_STOCK
-    assert db.session.scalar(select(func.count(Order.id))) == outcomes.count("ordered")
+    placed = db.session.scalar(select(func.count(Order.id)))
+    # A buyer who gave up may still have an order (committed just before the worker died).
+    assert (
+        outcomes.count("ordered") <= placed <= outcomes.count("ordered") + outcomes.count("gave up")
+    )
     # The master replaced the killed worker and the shop still serves.
     server.wait_until_serving()
     assert victim not in server.worker_pids()

@@ -10,7 +10,14 @@ from search.indexer import rebuild_index
 from search.spelling import distance, max_distance
 
 # Like the real catalog: Vietnamese names only, no English name or story.
-NAMES = ["Tỏi Lý Sơn", "Mật ong rừng", "Nước khoáng Kênh Gà", "Cà phê hạt rang", "Hạt tiêu đen"]
+NAMES = [
+    "Tỏi Lý Sơn",
+    "Mật ong rừng",
+    "Nước khoáng Kênh Gà",
+    "Cà phê hạt rang",
+    "Hạt tiêu đen",
+    "Thịt bò khô",
+]
 
 
 @pytest.fixture
@@ -31,6 +38,7 @@ def catalog(make_product, index_dir) -> str:
         ("mat ont", "Mật ong rừng"),  # Vietnamese, folded
         ("nuoc khaong", "Nước khoáng Kênh Gà"),  # transposition
         ("hat teiu", "Hạt tiêu đen"),
+        ("thir bo kho", "Thịt bò khô"),  # reads as Telex "thỉ", finds nothing: a typo of thịt
     ],
 )
 def test_a_typo_in_either_language_finds_the_product(catalog, search, typed, found):

@@ -39,6 +39,7 @@ EXPECTED_STATUS = {
     "invalid_listing": 400,
     "upload_rejected": 400,
     "upload_too_large": 413,
+    "upload_storage_full": 507,
     "upload_not_an_image": 400,
     "upload_too_many_pixels": 400,
     "upload_not_a_document": 400,

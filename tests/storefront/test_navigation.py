@@ -14,7 +14,7 @@ def _flashes(body: str) -> list[str]:
 
 def test_header_counts_the_items_in_the_cart(client, make_product):
     product = make_product(stock=20)
-    assert 'data-cart-count>0<' in client.get("/", headers=EN).get_data(as_text=True)
+    assert "data-cart-count>0<" in client.get("/", headers=EN).get_data(as_text=True)
     client.post("/cart/add", data={"product_id": product.id, "quantity": 3})
     body = client.get("/", headers=EN).get_data(as_text=True)
     assert "data-cart-count>3<" in body
@@ -48,9 +48,7 @@ def test_pages_past_the_end_are_not_found(app, client, make_product):
     assert client.get("/provinces/vinh-long?page=9").status_code == 404
 
 
-def test_cards_label_the_ocop_rating_and_home_features_only_products_in_stock(
-    client, make_product
-):
+def test_cards_label_the_ocop_rating_and_home_features_only_products_in_stock(client, make_product):
     make_product(name="Mật ong còn hàng", certificate={"stars": 5})
     make_product(name="Mật ong hết hàng", certificate={"stars": 5}, stock=0)
     body = client.get("/").get_data(as_text=True)
@@ -63,7 +61,9 @@ def test_adding_beyond_99_says_the_cart_holds_99(client, make_product):
     product = make_product(stock=500)
     client.post("/cart/add", data={"product_id": product.id, "quantity": 95}, follow_redirects=True)
     response = client.post(
-        "/cart/add", data={"product_id": product.id, "quantity": 10}, headers=EN,
+        "/cart/add",
+        data={"product_id": product.id, "quantity": 10},
+        headers=EN,
         follow_redirects=True,
     )
     assert _flashes(response.get_data(as_text=True)) == [
@@ -74,7 +74,9 @@ def test_adding_beyond_99_says_the_cart_holds_99(client, make_product):
 def test_adding_more_than_the_stock_says_how_many_are_left(client, make_product):
     product = make_product(stock=4)
     response = client.post(
-        "/cart/add", data={"product_id": product.id, "quantity": 9}, headers=EN,
+        "/cart/add",
+        data={"product_id": product.id, "quantity": 9},
+        headers=EN,
         follow_redirects=True,
     )
     assert _flashes(response.get_data(as_text=True)) == [
@@ -88,7 +90,9 @@ def test_every_rejected_or_capped_quantity_change_says_what_happened(client, mak
 
     def update(quantity: str) -> list[str]:
         response = client.post(
-            "/cart/update", data={"product_id": product.id, "quantity": quantity}, headers=EN,
+            "/cart/update",
+            data={"product_id": product.id, "quantity": quantity},
+            headers=EN,
             follow_redirects=True,
         )
         return _flashes(response.get_data(as_text=True))

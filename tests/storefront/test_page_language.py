@@ -14,19 +14,87 @@ from core.db import db
 
 # Interface words that must not appear on a Vietnamese page (whole words, case-sensitive).
 ENGLISH = (
-    "Add to cart", "Search", "Sign in", "Sign out", "Cart", "Quantity", "Shipping", "Subtotal",
-    "Remove", "Update", "Checkout", "Place order", "This field is required", "Not a valid",
-    "Invalid input", "Number must be", "Province", "Out of stock", "In stock", "Home", "Filter",
-    "Previous", "Next", "Total", "Price", "Status", "Products", "Orders", "Certificate", "Save",
-    "stars", "My orders", "Sell with us", "Administration", "Box", "Bottle", "Please", "Phone",
-    "Payment", "Story", "Photos", "Reason", "Confirm", "Reject", "Revoke", "Approve", "Verify",
+    "Add to cart",
+    "Search",
+    "Sign in",
+    "Sign out",
+    "Cart",
+    "Quantity",
+    "Shipping",
+    "Subtotal",
+    "Remove",
+    "Update",
+    "Checkout",
+    "Place order",
+    "This field is required",
+    "Not a valid",
+    "Invalid input",
+    "Number must be",
+    "Province",
+    "Out of stock",
+    "In stock",
+    "Home",
+    "Filter",
+    "Previous",
+    "Next",
+    "Total",
+    "Price",
+    "Status",
+    "Products",
+    "Orders",
+    "Certificate",
+    "Save",
+    "stars",
+    "My orders",
+    "Sell with us",
+    "Administration",
+    "Box",
+    "Bottle",
+    "Please",
+    "Phone",
+    "Payment",
+    "Story",
+    "Photos",
+    "Reason",
+    "Confirm",
+    "Reject",
+    "Revoke",
+    "Approve",
+    "Verify",
 )
 # Interface words (and untranslated units/issuers) that must not appear on an English page.
 VIETNAMESE = (
-    "Giỏ hàng", "Tìm kiếm", "Đăng nhập", "Đăng xuất", "Thêm vào giỏ", "Vui lòng", "Số lượng",
-    "Phí vận chuyển", "Tạm tính", "Thanh toán", "Đơn hàng", "Lọc", "Cập nhật", "Xoá", "Hộp",
-    "Chai", "UBND tỉnh", "Trang chủ", "Còn hàng", "Hết hàng", "Chứng nhận", "Lưu", "sao", "Tỉnh",
-    "Giá", "Sắp xếp", "Nhà sản xuất", "Bán hàng", "Quản trị", "Đặt hàng", "Tổng",
+    "Giỏ hàng",
+    "Tìm kiếm",
+    "Đăng nhập",
+    "Đăng xuất",
+    "Thêm vào giỏ",
+    "Vui lòng",
+    "Số lượng",
+    "Phí vận chuyển",
+    "Tạm tính",
+    "Thanh toán",
+    "Đơn hàng",
+    "Lọc",
+    "Cập nhật",
+    "Xoá",
+    "Hộp",
+    "Chai",
+    "UBND tỉnh",
+    "Trang chủ",
+    "Còn hàng",
+    "Hết hàng",
+    "Chứng nhận",
+    "Lưu",
+    "sao",
+    "Tỉnh",
+    "Giá",
+    "Sắp xếp",
+    "Nhà sản xuất",
+    "Bán hàng",
+    "Quản trị",
+    "Đặt hàng",
+    "Tổng",
 )
 
 
@@ -37,8 +105,21 @@ ISSUER = {"vi": "UBND tỉnh Bến Tre", "en": "Bến Tre Provincial People's Co
 class _VisibleText(HTMLParser):
     """Text and user-visible attributes, skipping scripts and anything marked in another language."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-            "track", "wbr"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def __init__(self, page_lang: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -52,7 +133,9 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         lang = attrs.get("lang")
-        skipped = tag in ("script", "style") or (tag != "html" and lang not in (None, self.page_lang))
+        skipped = tag in ("script", "style") or (
+            tag != "html" and lang not in (None, self.page_lang)
+        )
         if not skipped and not self._skipping():
             for name in ("aria-label", "placeholder", "title", "alt"):
                 if attrs.get(name):
@@ -120,8 +203,12 @@ def _pages(world) -> list[tuple[str, str, str | None, dict | None]]:
         ("portal products", "/producer/products", "owner_a", None),
         ("portal product", f"/producer/products/{product.id}", "owner_a", None),
         ("portal new product errors", "/producer/products/new", "owner_a", {"name": ""}),
-        ("portal certificate", f"/producer/products/{product.id}/certificates/new", "owner_a",
-         None),
+        (
+            "portal certificate",
+            f"/producer/products/{product.id}/certificates/new",
+            "owner_a",
+            None,
+        ),
         ("portal orders", "/producer/orders", "owner_a", None),
         ("portal members", "/producer/members", "owner_a", None),
         ("apply", "/producer/apply", "buyer", None),

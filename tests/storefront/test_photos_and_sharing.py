@@ -60,7 +60,9 @@ def test_gallery_order_main_photo_and_alt_text(client, login_as, portal_world):
     client.post(f"/producer/products/{product.id}/photos/{first.id}/move", data={"to": "down"})
     db.session.expire_all()
     assert [i.id for i in sorted(product.images, key=lambda i: i.position)] == [
-        third.id, second.id, first.id
+        third.id,
+        second.id,
+        first.id,
     ]
     client.post(
         f"/producer/products/{product.id}/photos/{third.id}/alt", data={"alt": "Mặt trước hộp"}
@@ -95,7 +97,9 @@ def test_product_page_has_share_tags_and_product_json_ld(client, make_product):
     page = client.get(f"/products/{product.slug}").get_data(as_text=True)
     assert 'src="/static/img/kinds/salt.svg"' in page
     assert '<meta property="og:title" content="Muối hạt Bạc Liêu">' in page
-    assert '<meta property="og:image" content="https://ocop.test/static/img/kinds/salt.png">' in page
+    assert (
+        '<meta property="og:image" content="https://ocop.test/static/img/kinds/salt.png">' in page
+    )
     assert f'<meta property="og:url" content="https://ocop.test/products/{product.slug}">' in page
     assert '<meta name="twitter:card"' in page
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page)[1])
