@@ -92,7 +92,8 @@ def featured_products(on: date, limit: int = 8) -> list[Product]:
     query = (
         select_for_sale(on)
         .where(Product.stock > 0)
-        .order_by(current_stars_expr(on).desc(), Product.id.desc()).limit(limit)
+        .order_by(current_stars_expr(on).desc(), Product.id.desc())
+        .limit(limit)
     )
     return list(db.session.scalars(query))
 

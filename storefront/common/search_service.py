@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from core.clock import today_in_vietnam
 from core.db import db
@@ -41,18 +41,20 @@ def init_search(app: Flask) -> None:
     app.extensions[EXTENSION_KEY + ".rebuild"] = rebuilder
     warm_searcher = bool(app.config.get("SEARCH_WARM_UP", True))
     if background is not None or warm_searcher:
-        # At a worker's first request (servers fork workers after create_app): the snapshot
-        # starts loading in the background, and the searcher of the thread that serves
-        # requests reads its costly score maps, so that request alone waits for them.
-        started = threading.Event()
+        # At a worker's first request (servers fork workers after create_app) the snapshot
+        # starts loading in the background; at its first search the searcher of the thread
+        # that serves requests reads its costly score maps, so that search alone waits.
+        started, searcher_started = threading.Event(), threading.Event()
         service = app.extensions[EXTENSION_KEY]
 
         def warm_up() -> None:
-            if started.is_set():
-                return
-            started.set()
-            snapshots.warm_up(today_in_vietnam())
-            if warm_searcher:
+            if not started.is_set():
+                started.set()
+                snapshots.warm_up(today_in_vietnam())
+            # The searcher at the first search only: a product page must not wait for it.
+            endpoint = request.endpoint or ""
+            if warm_searcher and not searcher_started.is_set() and endpoint.startswith("search."):
+                searcher_started.set()
                 try:
                     service.warm_up(today_in_vietnam())
                 except Exception:  # a cache: the request goes on cold
