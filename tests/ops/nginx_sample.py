@@ -3,6 +3,7 @@ certificate, this checkout's static files and the given app servers as the upstr
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -60,7 +61,7 @@ def render(
         f"""
 pid {folder}/nginx.pid;
 error_log {folder}/error.log;
-worker_processes 1;
+{_same_user()}worker_processes 1;
 events {{ worker_connections 64; }}
 http {{
     include /etc/nginx/mime.types;
@@ -76,6 +77,12 @@ http {{
 """
     )
     return main
+
+
+def _same_user() -> str:
+    """Workers run as the test's own user when started as root: nginx would otherwise drop to
+    `nobody`, who cannot read a checkout cloned into a private temp folder (mode 700)."""
+    return "user root;\n" if os.geteuid() == 0 else ""
 
 
 def nginx_command(binary: str, folder: Path, *args: str) -> list[str]:
