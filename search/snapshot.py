@@ -62,6 +62,10 @@ class ForSaleSnapshot:
             self._facet_columns = _FacetColumns(self.rows)
         return self._facet_columns
 
+    def featured(self, limit: int) -> list[int]:
+        """Home's featured products: in stock, 5★ first, then 4★ …, newest first."""
+        return [pid for pid in self.ordered(Sort.STARS) if self.rows[pid].in_stock][:limit]
+
     def ordered(self, sort: Sort) -> list[int]:
         """Every id in a listing order (computed once per snapshot and order)."""
         found = self._orders.get(sort)

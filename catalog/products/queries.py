@@ -66,36 +66,10 @@ def count_all_products() -> int:
     return int(db.session.scalar(select(func.count(Product.id))) or 0)
 
 
-def count_for_sale_by_province(on: date) -> dict[str, int]:
-    """Products for sale per current province code (one GROUP BY)."""
-    query = (
-        select(Producer.province_code, func.count(Product.id))
-        .join(Producer, Producer.id == Product.producer_id)
-        .where(for_sale_clause(on))
-        .group_by(Producer.province_code)
-    )
-    return {code: count for code, count in db.session.execute(query)}
 
 
-def count_for_sale_by_group(on: date) -> dict[str, int]:
-    """Products for sale per product group (one GROUP BY)."""
-    query = (
-        select(Product.group, func.count(Product.id))
-        .where(for_sale_clause(on))
-        .group_by(Product.group)
-    )
-    return {group: count for group, count in db.session.execute(query)}
 
 
-def featured_products(on: date, limit: int = 8) -> list[Product]:
-    """5★ products for sale and in stock first, then 4★, newest first (home page)."""
-    query = (
-        select_for_sale(on)
-        .where(Product.stock > 0)
-        .order_by(current_stars_expr(on).desc(), Product.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
 
 
 def get_product_by_slug(slug: str) -> Product | None:

@@ -22,7 +22,7 @@ from catalog.admin_units import all_provinces, province_by_code, province_by_slu
 from catalog.certificates.states import shown_certificate
 from catalog.enums import ProductGroup
 from catalog.producers import get_producer_by_slug
-from catalog.products.listing import LISTING_SORTS, ProductQuery, ResultPage, Sort
+from catalog.products.listing import LISTING_SORTS, ProductQuery, ResultPage
 from catalog.products.queries import (
     for_sale_in_order,
     get_product_by_slug,
@@ -68,9 +68,7 @@ def home():
         today = today_in_vietnam()
         snapshot = product_search().snapshot(today)
         province_counts = snapshot.counts("province")
-        # 5★ first, then 4★ …, newest first, in stock only (as `featured_products`).
-        in_stock = [pid for pid in snapshot.ordered(Sort.STARS) if snapshot.rows[pid].in_stock]
-        featured = for_sale_in_order(in_stock[:FEATURED_COUNT], today)
+        featured = for_sale_in_order(snapshot.featured(FEATURED_COUNT), today)
         return render_template(
             "shop/_home_main.html",
             featured=featured,
