@@ -59,6 +59,9 @@ from .indexer import (
 log = logging.getLogger(__name__)
 
 OVERLAP = timedelta(seconds=120)
+# A quiet tick saves the follower's progress (its clock) at most this often: a window up to
+# this much older than needed only re-reads a few stamps, a write per tick would churn disk.
+PROGRESS_EVERY = timedelta(seconds=30)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # before any change
 
 
@@ -139,12 +142,18 @@ def _aware(stamp: datetime | str) -> datetime:
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
 
 
-def merge_recent(manifest: Manifest, fingerprints: dict[int, str]) -> dict[int, str]:
-    """The manifest's recent fingerprints plus these, without those older than the window."""
+def merge_recent(
+    manifest: Manifest, fingerprints: dict[int, str], window_start: datetime | None = None
+) -> dict[int, str]:
+    """The manifest's recent fingerprints plus these, without those older than the window
+    (stamps before `window_start` can never be read again by `changes_since`)."""
     merged = {**manifest.recent, **fingerprints}
-    if manifest.covers_until is None:
+    floors = [_aware(manifest.covers_until) - OVERLAP] if manifest.covers_until else []
+    if window_start is not None:
+        floors.append(window_start)
+    if not floors:
         return merged
-    floor = _aware(manifest.covers_until) - OVERLAP
+    floor = max(floors)
     return {pid: stamp for pid, stamp in merged.items() if _aware(stamp) > floor}
 
 
@@ -155,6 +164,16 @@ def merge_recent(manifest: Manifest, fingerprints: dict[int, str]) -> dict[int, 
 class Coverage:
     covers_until: datetime | None
     recent: dict[int, str]
+    # This server's clock when the last catch-up began: every change stamped more than OVERLAP
+    # before it had committed by then and was seen, so the next window starts there. Without
+    # it the window hangs from `covers_until`, the newest stamp, which stays put while the
+    # catalog is quiet: every tick re-read the last two minutes before the last change (after
+    # a bulk import, ~15,000 products a second on each server).
+    checked_at: datetime | None = None
+
+    def window_reference(self) -> datetime | None:
+        """What `changes_since` subtracts OVERLAP from."""
+        return self.checked_at or self.covers_until
 
 
 def _progress_path(index_dir: str) -> str:
@@ -173,6 +192,7 @@ def coverage(index_dir: str, manifest: Manifest) -> Coverage:
             found = Coverage(
                 datetime.fromisoformat(raw["covers"]),
                 {int(pid): str(stamp) for pid, stamp in raw.get("recent", {}).items()},
+                datetime.fromisoformat(raw["checked"]) if raw.get("checked") else None,
             )
     except (OSError, ValueError, TypeError, AttributeError):
         pass
@@ -187,6 +207,7 @@ def _save_progress(index_dir: str, found: Coverage) -> None:
                 "generation": os.path.basename(live_dir(index_dir)),
                 "covers": found.covers_until.isoformat() if found.covers_until else None,
                 "recent": {str(pid): stamp for pid, stamp in found.recent.items()},
+                "checked": found.checked_at.isoformat() if found.checked_at else None,
             }
         ),
     )
@@ -233,13 +254,14 @@ def _checked_manifest(index_dir: str) -> tuple[Manifest | None, str]:
 
 
 def _catch_up_locked(index_dir: str, manifest: Manifest) -> CatchUp:
+    checked_at = clock.utcnow()  # before reading anything: see Coverage.checked_at
     marker = catalog_marker()  # first: what changes after this is caught next time
     found = coverage(index_dir, manifest)
     if found.covers_until is None:
         # Built from an empty catalog: everything there is now is new.
         changed = fingerprints_of(set(db.session.scalars(select(Product.id))))
     else:
-        changed = changes_since(found.covers_until)
+        changed = changes_since(found.window_reference())
     pending_files = _pending_files(index_dir)
     stamped = {pid for pid, stamp in changed.items() if found.recent.get(pid) != stamp}
     # Only documents that differ: a sale (stock) or a certificate decision changes rows but
@@ -251,7 +273,9 @@ def _catch_up_locked(index_dir: str, manifest: Manifest) -> CatchUp:
     recent = merge_recent(
         Manifest(files={}, schema_version=str(SCHEMA_VERSION), covers_until=covers_until),
         {**found.recent, **changed},
+        window_start=_aware(checked_at) - OVERLAP,
     )
+    progress = Coverage(covers_until, recent, checked_at)
     if to_write:
         try:
             _write_generation(
@@ -264,9 +288,15 @@ def _catch_up_locked(index_dir: str, manifest: Manifest) -> CatchUp:
         except IndexCorrupt:
             return CatchUp("rebuilt", rebuild_locked(index_dir))
         _remove_files(pending_files)
+        _save_progress(index_dir, progress)
         return CatchUp("updated", len(to_write))
-    if covers_until != found.covers_until or recent != found.recent:
-        _save_progress(index_dir, Coverage(covers_until, recent))
+    if (
+        covers_until != found.covers_until
+        or recent != found.recent
+        or found.checked_at is None
+        or checked_at - _aware(found.checked_at) > PROGRESS_EVERY
+    ):
+        _save_progress(index_dir, progress)
     return CatchUp("current")
 
 

@@ -193,6 +193,30 @@ def test_a_change_committed_late_with_an_older_stamp_is_not_missed(
     assert timedelta(seconds=5) < OVERLAP
 
 
+def test_a_quiet_catalog_costs_a_tick_no_product_reads(
+    built_index, make_product, monkeypatch
+):
+    # The window of "maybe committed late" stamps hangs from this server's clock, not from
+    # the newest stamp: once the catalog has been quiet for OVERLAP, a tick re-reads nothing
+    # (it used to re-read every product of the last two minutes before the last change).
+    import search.index_follow as follow
+
+    make_product(name="Trà shan tuyết", name_en="Shan tuyet tea")
+    assert catch_up(built_index).action == "updated"
+    read: list[int] = []
+    real_fingerprints = follow.fingerprints_of
+    monkeypatch.setattr(
+        follow, "fingerprints_of", lambda ids: read.extend(ids) or real_fingerprints(ids)
+    )
+    later = clock.utcnow() + OVERLAP + timedelta(seconds=5)
+    monkeypatch.setattr(follow.clock, "utcnow", lambda: later)
+    assert catch_up(built_index).action == "current"  # may re-read what the last tick saw
+    read.clear()
+    assert catch_up(built_index).action == "current"
+    assert catch_up(built_index).action == "current"
+    assert read == []
+
+
 def test_catch_up_rebuilds_a_missing_or_corrupt_index(built_index, small_catalog):
     for segment in _segments(built_index):
         os.truncate(segment, 0)
