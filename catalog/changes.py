@@ -7,24 +7,58 @@ catalog rows with raw SQL (e.g. a stock reservation) must set `updated_at` too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import CompoundSelect, func, select, union_all
+from sqlalchemy import CompoundSelect, Engine, func, select, union_all
 
 from core.db import db
 
 from .models import Certificate, Producer, Product, ProductImage
 
 
+_LAST_CHANGED = union_all(
+    *(select(func.max(model.updated_at)) for model in (Producer, Product, Certificate, ProductImage))
+)
+
+
 def catalog_last_changed_at() -> tuple[datetime | None, ...]:
-    """The newest `updated_at` of each catalog table, in one statement (indexed MAX lookups)."""
-    query = union_all(
-        *(
-            select(func.max(model.updated_at))
-            for model in (Producer, Product, Certificate, ProductImage)
-        )
-    )
-    return tuple(db.session.execute(query).scalars())
+    """The newest `updated_at` of each catalog table, in one statement (indexed MAX lookups),
+    in the session's transaction (so a writer sees its own changes)."""
+    return tuple(db.session.execute(_LAST_CHANGED).scalars())
+
+
+@lru_cache(maxsize=8)
+def _last_changed_sql(engine: Engine) -> tuple[str, Callable[[Any], datetime | None]]:
+    """The marker's SQL for this engine's dialect (it has no parameters) and the column type's
+    conversion of a raw value (SQLite returns text) into an aware datetime."""
+    sql = str(_LAST_CHANGED.compile(dialect=engine.dialect))
+    column_type = Product.__table__.c.updated_at.type.dialect_impl(engine.dialect)
+    convert = column_type.result_processor(engine.dialect, None)
+    return sql, convert or (lambda value: value)
+
+
+def catalog_last_changed_at_for_reader() -> tuple[datetime | None, ...]:
+    """The same marker for a read-only request, read on a pooled driver connection when the
+    session has not begun a transaction yet. A cached page needs nothing else from the
+    database; through the ORM session the marker cost ~1.2 ms a page, through the Core
+    ~0.3 ms, on the driver ~0.04 ms (SQLite, 20,000 products)."""
+    if db.session().in_transaction():
+        return catalog_last_changed_at()
+    sql, convert = _last_changed_sql(db.engine)
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    finally:
+        connection.close()  # back to the pool, rolled back
+    return tuple(convert(row[0]) for row in rows)
 
 
 def products_changed_since(marker: tuple[datetime | None, ...]) -> CompoundSelect:

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
-from catalog.changes import catalog_last_changed_at
+from catalog.changes import catalog_last_changed_at, catalog_last_changed_at_for_reader
 from core.clock import today_in_vietnam
 
 from .i18n import current_locale
@@ -60,7 +60,7 @@ def catalog_marker() -> tuple[datetime | None, ...]:
     if not has_request_context() or request.method not in ("GET", "HEAD"):
         return catalog_last_changed_at()
     if _MARKER_KEY not in g:
-        setattr(g, _MARKER_KEY, catalog_last_changed_at())
+        setattr(g, _MARKER_KEY, catalog_last_changed_at_for_reader())
     return getattr(g, _MARKER_KEY)
 
 
