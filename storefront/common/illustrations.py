@@ -81,29 +81,31 @@ DRAWING_OF_KIND = {kind: drawing for drawing, kinds in DRAWINGS.items() for kind
 
 
 @lru_cache(maxsize=1)
-def _term_patterns() -> tuple[tuple[re.Pattern, str], ...]:
-    """(whole-word pattern, drawing) for every lexicon term whose kind has a drawing."""
-    patterns = []
+def _term_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """One whole-word alternation of every lexicon term whose kind has a drawing, longest
+    first, and term → drawing (the first kind listing a term keeps it). A regex engine tries
+    alternatives left to right at the leftmost position, so the match is the earliest term,
+    the longest on a tie, in one pass (a pattern per term cost ~3 ms a product card)."""
+    drawing_of_term: dict[str, str] = {}
     for entry in kind_lexicon():
         drawing = DRAWING_OF_KIND.get(entry.kind)
         if drawing is None:
             continue
         for term in (*entry.vietnamese, *entry.english):
-            patterns.append((re.compile(rf"(?<!\w){re.escape(term)}(?!\w)"), drawing))
-    return tuple(patterns)
+            drawing_of_term.setdefault(term, drawing)
+    terms = sorted(drawing_of_term, key=lambda term: (-len(term), term))
+    alternation = "|".join(re.escape(term) for term in terms)
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), drawing_of_term
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=32768)
 def drawing_for_names(name: str, name_en: str = "") -> str | None:
     """The drawing for a product named so: the earliest kind named, the longest term on a tie."""
-    best: tuple[int, int, str] | None = None
+    pattern, drawing_of_term = _term_pattern()
     for text in (nfc(name).lower(), nfc(name_en).lower()):
-        for pattern, drawing in _term_patterns():
-            match = pattern.search(text)
-            if match and (best is None or (match.start(), -len(match[0])) < best[:2]):
-                best = (match.start(), -len(match[0]), drawing)
-        if best is not None:
-            return best[2]  # the Vietnamese name decides when it names a kind
+        match = pattern.search(text)
+        if match:
+            return drawing_of_term[match[0]]  # the Vietnamese name decides when it names a kind
     return None
 
 

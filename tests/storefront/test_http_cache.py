@@ -105,3 +105,23 @@ def test_an_origin_page_revalidated_is_still_counted(client, make_product):
     again = _revalidate(client, url, first.headers["ETag"])
     assert again.status_code == 304
     assert sum(scans_by_day([product.origin_code]).values()) == 2
+
+
+def test_the_readers_marker_is_the_writers_marker_and_moves_with_a_change(app, make_product):
+    # Read-only requests read the marker on a driver connection of their own (cheaper than
+    # the ORM session); it must be the same value, types included, and see a commit at once.
+    from catalog.changes import catalog_last_changed_at, catalog_last_changed_at_for_reader
+
+    product = make_product(name="Mắm tôm chua")
+    db.session.remove()
+    before = catalog_last_changed_at_for_reader()
+    assert before == catalog_last_changed_at()
+    assert all(stamp is None or stamp.tzinfo is not None for stamp in before)
+    db.session.remove()
+    product = db.session.merge(product)
+    product.stock += 1
+    db.session.commit()
+    db.session.remove()
+    after = catalog_last_changed_at_for_reader()
+    assert after != before
+    assert after == catalog_last_changed_at()
