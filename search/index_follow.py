@@ -266,7 +266,9 @@ def _catch_up_locked(index_dir: str, manifest: Manifest) -> CatchUp:
     stamped = {pid for pid, stamp in changed.items() if found.recent.get(pid) != stamp}
     # Only documents that differ: a sale (stock) or a certificate decision changes rows but
     # not what is indexed, and must not cost every server a new generation.
-    to_write = documents_to_write(stamped, read_doc_digests(live_dir(index_dir)))
+    to_write = (
+        documents_to_write(stamped, read_doc_digests(live_dir(index_dir))) if stamped else set()
+    )
     to_write |= _read_pending(pending_files)
     candidates = [c for c in (found.covers_until, marker) if c is not None]
     covers_until = max(map(_aware, candidates)) if candidates else None

@@ -144,14 +144,29 @@ class Manifest:
         )
 
 
+# (path, inode, size, mtime_ns) of the manifest last parsed → its Manifest. A generation's
+# manifest is written once and renamed into place; after a bulk import it holds ~20,000 recent
+# fingerprints, and every server's follower asks for it each second. Treat it as read-only.
+_parsed_manifest: tuple[tuple[str, int, int, int], Manifest] | None = None
+
+
 def read_manifest(folder: str) -> Manifest:
+    global _parsed_manifest
+    path = os.path.join(folder, MANIFEST_NAME)
     try:
-        with open(os.path.join(folder, MANIFEST_NAME), encoding="utf-8") as handle:
-            return Manifest.from_json(handle.read())
+        with open(path, encoding="utf-8") as handle:
+            stat = os.fstat(handle.fileno())
+            key = (path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            memo = _parsed_manifest
+            if memo is not None and memo[0] == key:
+                return memo[1]
+            manifest = Manifest.from_json(handle.read())
     except FileNotFoundError:
         raise
     except (ValueError, TypeError, AttributeError, OSError) as error:
         raise IndexCorrupt(f"unreadable manifest: {error}") from error
+    _parsed_manifest = (key, manifest)
+    return manifest
 
 
 def _is_index_file(name: str) -> bool:
