@@ -14,6 +14,7 @@ on a machine:
                          use". Give each instance its own path (e.g. /run/ocop/web-8001.ctl) to
                          use `gunicornc`.
   GUNICORN_ACCESS_LOG    "-" (stderr, default) or a file; "off" for none
+  GUNICORN_MAX_REQUESTS  requests before a worker is replaced (default 50,000, ±10 %)
   METRICS_ENABLED        when true, workers count requests in PROMETHEUS_MULTIPROC_DIR
                          (default: a folder per instance under /tmp, emptied at start), so
                          /metrics sums every worker
@@ -51,7 +52,9 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5  # behind nginx: keep its upstream connections a little
 # Restart workers now and then (jittered so they do not all restart together): bounds the
 # growth of per-process caches and of any slow leak.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+# A restarted worker rebuilds its for-sale snapshot and search caches: at 5,000 a busy worker
+# restarted every minute or so and served its first pages cold. 50,000 still bounds slow leaks.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 50000)
 max_requests_jitter = max_requests // 10
 # Trust X-Forwarded-* from the local proxy only (nginx on the same machine).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -429,6 +429,10 @@ def base_env(workdir: Path, database_url: str, shop_url: str, extra: Sequence[st
         MEDIA_ROOT=str(workdir / "media"),
         CERTIFICATE_SCAN_ROOT=str(workdir / "scans"),
         PYTHONPATH=str(ROOT),
+        # The shop reads gunicorn.conf.py from its folder; run it with the same worker model
+        # as the bare pages (sync workers, no access log) so the ratios compare the apps.
+        GUNICORN_THREADS="1",
+        GUNICORN_ACCESS_LOG="off",
     )
     for item in extra:
         key, _, value = item.partition("=")
