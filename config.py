@@ -123,6 +123,8 @@ class Config:
     LOAD_DEMO_CATALOG = env_bool("LOAD_DEMO_CATALOG", True)
     # Rendered catalog fragments kept per worker process (0 turns the cache off).
     FRAGMENT_CACHE_ENTRIES = env_int("FRAGMENT_CACHE_ENTRIES", 512)
+    # Rendered product cards per worker (~1.3 KB each): listings, provinces and home share them.
+    CARD_CACHE_ENTRIES = env_int("CARD_CACHE_ENTRIES", 4096)
     # Logs: "json" (one object per line, with the request id), "text", or empty to leave
     # logging as the server set it up (docs/deploy.md).
     LOG_FORMAT = env_str("LOG_FORMAT")

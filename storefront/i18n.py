@@ -37,8 +37,23 @@ def select_locale() -> str:
     )
 
 
+_LOCALE_NAME_MEMO = "ocop_locale_name"
+
+
 def current_locale() -> str:
-    return str(get_locale() or "vi")
+    """The request's locale code ("vi", "en", …), memoised beside Flask-Babel's Locale object
+    (templates ask ~100 times a page; `force_locale`/`refresh` replace or drop the Locale)."""
+    namespace = g.get("_flask_babel") if g else None
+    if namespace is not None:
+        memo = getattr(namespace, _LOCALE_NAME_MEMO, None)
+        if memo is not None and memo[0] is getattr(namespace, "babel_locale", None):
+            return memo[1]
+    locale = get_locale()
+    name = str(locale or "vi")
+    namespace = g.get("_flask_babel") if g else None
+    if locale is not None and namespace is not None:
+        setattr(namespace, _LOCALE_NAME_MEMO, (locale, name))
+    return name
 
 
 def vnd_filter(amount: int) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from ..enums import ProductGroup
-from ..models import Product
 
 
 class Sort(StrEnum):
@@ -50,7 +50,7 @@ class ProductQuery:
 class ResultPage:
     """One page of products; `total` counts every match, not just this page."""
 
-    items: list[Product]
+    items: list[Any]  # the products (or, in the storefront's listings, their rendered cards)
     total: int
     page: int
     per_page: int

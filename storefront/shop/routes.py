@@ -23,10 +23,7 @@ from catalog.certificates.states import shown_certificate
 from catalog.enums import ProductGroup
 from catalog.producers import get_producer_by_slug
 from catalog.products.listing import LISTING_SORTS, ProductQuery, ResultPage
-from catalog.products.queries import (
-    for_sale_in_order,
-    get_product_by_slug,
-)
+from catalog.products.queries import get_product_by_slug
 from catalog.uploads import photo_files
 from core.clock import today_in_vietnam
 from core.db import ping
@@ -39,7 +36,7 @@ from ..common.listing_args import MAX_PAGE, int_arg, product_query_from_args
 from ..common.search_service import product_search
 from ..common.urls import public_url, safe_next_path
 from ..i18n import LOCALE_SESSION_KEY, current_locale
-from ..page_cache import cached_catalog_fragment, cached_catalog_value
+from ..page_cache import cached_catalog_fragment, cached_catalog_value, product_cards
 from . import bp
 
 
@@ -57,7 +54,8 @@ def _listing_page(filters: ProductQuery, on: date) -> ResultPage:
     refined = browse(product_search().snapshot(on), filters, LISTING_SORTS)
     page = max(1, filters.page)
     start = (page - 1) * filters.per_page
-    items = for_sale_in_order(refined.ids[start : start + filters.per_page], on)
+    # Items are rendered cards (see page_cache.product_cards).
+    items = product_cards(refined.ids[start : start + filters.per_page], on, eager=2)
     return ResultPage(items=items, total=len(refined.ids), page=page, per_page=filters.per_page)
 
 
@@ -68,7 +66,7 @@ def home():
         today = today_in_vietnam()
         snapshot = product_search().snapshot(today)
         province_counts = snapshot.counts("province")
-        featured = for_sale_in_order(snapshot.featured(FEATURED_COUNT), today)
+        featured = product_cards(snapshot.featured(FEATURED_COUNT), today)
         return render_template(
             "shop/_home_main.html",
             featured=featured,
