@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Engine, func, select, union_all
+from sqlalchemy.exc import DBAPIError
 
 from core.db import db
 
@@ -46,17 +47,27 @@ def catalog_last_changed_at_for_reader() -> tuple[datetime | None, ...]:
     ~0.3 ms, on the driver ~0.04 ms (SQLite, 20,000 products)."""
     if db.session().in_transaction():
         return catalog_last_changed_at()
-    sql, convert = _last_changed_sql(db.engine)
-    connection = db.engine.raw_connection()
+    engine = db.engine
+    sql, convert = _last_changed_sql(engine)
+    driver_error = engine.dialect.loaded_dbapi.Error
+    connection = None
     try:
+        connection = engine.raw_connection()
         cursor = connection.cursor()
         try:
             cursor.execute(sql)
             rows = cursor.fetchall()
         finally:
             cursor.close()
+    except driver_error as error:
+        # What SQLAlchemy raises for the same failure, so degraded modes (a 503) still apply;
+        # a connection that failed is not handed to the next request.
+        if connection is not None:
+            connection.invalidate()
+        raise DBAPIError.instance(sql, None, error, driver_error, dialect=engine.dialect) from error
     finally:
-        connection.close()  # back to the pool, rolled back
+        if connection is not None:
+            connection.close()  # back to the pool, rolled back
     return tuple(convert(row[0]) for row in rows)
 
 
