@@ -14,6 +14,7 @@ from search.snapshot import SEARCH_SORTS
 from ..access import access
 from ..common.search_results import MAX_QUERY_LENGTH, display_facets, search_from_args
 from ..common.search_service import product_search
+from ..page_cache import cached_catalog_fragment
 from . import bp
 
 
@@ -29,18 +30,28 @@ def highlight_filter(text: str, terms) -> Markup:
 @bp.get("/search")
 @access("public")
 def results():
-    query, filters, page = search_from_args(request.args)
-    if page.page > 1 and not page.items:
-        abort(404)
+    def render() -> str:
+        query, filters, page = search_from_args(request.args)
+        if page.page > 1 and not page.items:
+            abort(404)  # past the last page (never cached)
+        return render_template(
+            "search/_results_main.html",
+            query=query,
+            filters=filters,
+            page=page,
+            facets=display_facets(page),
+            provinces=all_provinces(),
+            groups=list(ProductGroup),
+            sorts=SEARCH_SORTS,
+        )
+
+    # The results depend only on the arguments, the locale, the day and the catalog: popular
+    # queries repeat (a search log is Zipf-shaped), so their rendered results are reused.
+    args_key = tuple(sorted(request.args.items(multi=True)))
     return render_template(
         "search/results.html",
-        query=query,
-        filters=filters,
-        page=page,
-        facets=display_facets(page),
-        provinces=all_provinces(),
-        groups=list(ProductGroup),
-        sorts=SEARCH_SORTS,
+        query=request.args.get("q", "")[:MAX_QUERY_LENGTH].strip(),
+        main_html=cached_catalog_fragment("search", args_key, render),
     )
 
 
