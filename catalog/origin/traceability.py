@@ -19,7 +19,7 @@ from ..errors import (
     BatchNotFound,
     BatchQuantityInvalid,
 )
-from ..models import Batch, Product, ScanCount, product_load_options
+from ..models import Batch, Product, ScanCount, one_product_load_options, product_load_options
 from ..products.portal import owned_row
 from .codes import normalize_origin_code
 
@@ -48,17 +48,15 @@ def resolve_origin(text: str | None) -> OriginTarget | None:
     code = normalize_origin_code(text)
     if code is None:
         return None
-    product = db.session.scalar(
-        select(Product).where(Product.origin_code == code).options(*product_load_options())
-    )
+    query = select(Product).where(Product.origin_code == code)
+    product = db.session.scalars(query.options(*one_product_load_options())).unique().first()
     if product is not None:
         return OriginTarget(code=code, product=product)
     batch = db.session.scalar(select(Batch).where(Batch.code == code))
     if batch is None:
         return None
-    product = db.session.scalar(
-        select(Product).where(Product.id == batch.product_id).options(*product_load_options())
-    )
+    query = select(Product).where(Product.id == batch.product_id)
+    product = db.session.scalars(query.options(*one_product_load_options())).unique().first()
     return OriginTarget(code=code, product=product, batch=batch)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from core.db import db
 
 from ..for_sale import current_stars_expr, for_sale_clause, select_for_sale
-from ..models import Producer, Product, product_load_options
+from ..models import Producer, Product, one_product_load_options
 from .listing import LISTING_SORTS, ProductQuery, ResultPage, Sort
 
 
@@ -74,16 +74,14 @@ def count_all_products() -> int:
 
 def get_product_by_slug(slug: str) -> Product | None:
     """Any product (for sale or not), loaded with its producer, certificates and images."""
-    return db.session.scalar(
-        select(Product).options(*product_load_options()).where(Product.slug == slug)
-    )
+    query = select(Product).options(*one_product_load_options()).where(Product.slug == slug)
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def get_product_by_sku(sku: str) -> Product | None:
     """Any product by SKU (for sale or not), loaded like `get_product_by_slug`."""
-    return db.session.scalar(
-        select(Product).options(*product_load_options()).where(Product.sku == sku)
-    )
+    query = select(Product).options(*one_product_load_options()).where(Product.sku == sku)
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def for_sale_in_order(product_ids: list[int], on: date) -> list[Product]:
