@@ -16,6 +16,7 @@ from config import TestingConfig
 from core import clock
 from core.db import db
 from storefront import create_app
+from storefront.common.search_service import background_rebuild
 
 pytest_plugins = [
     "tests.fixtures.catalog",
@@ -80,8 +81,22 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         _empty_all_tables()
         yield app
+        finish_background_work()
         db.session.remove()
         db.engine.dispose()
+
+
+def finish_background_work(timeout: float = 120.0) -> None:
+    """Wait for the search rebuild a test's search may have started in a thread.
+
+    Disposing the engine under a running rebuild orphans the connection it has checked out
+    (returned later to a pool nobody closes, collected unclosed by psycopg), and a rebuild still
+    running would read and write behind the next test's back.
+    """
+    rebuild = background_rebuild()
+    if rebuild is not None:
+        rebuild.join(timeout)
+        assert rebuild.thread is None or not rebuild.thread.is_alive(), "search rebuild hung"
 
 
 @pytest.fixture
