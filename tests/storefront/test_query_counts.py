@@ -116,3 +116,28 @@ def test_a_product_page_asks_the_for_sale_rule_once(
         assert sorted(checked) == sorted(2 * [c.id for c in product.certificates])
     else:
         assert sorted(checked) == sorted(c.id for c in product.certificates)
+
+
+def test_listing_cards_are_reused_across_pages_and_fresh_after_an_edit(
+    client, count_queries, make_producer, make_product
+):
+    # A card depends on its product, the locale, the day and the catalog: once rendered for
+    # /products, the province page showing the same products loads none of them again.
+    producer = make_producer()
+    products = [make_product(producer=producer, name=f"Mắm cá linh {n}") for n in range(3)]
+    province_page = client.get("/products").get_data(as_text=True)
+    assert all(p.name in province_page for p in products)
+    assert "Mắm cá linh" in client.get("/").get_data(as_text=True)  # home shares the cards
+    from catalog.admin_units import province_by_code
+
+    slug = province_by_code(producer.province_code).slug
+    with count_queries() as statements:
+        body = client.get(f"/provinces/{slug}").get_data(as_text=True)
+    assert all(p.name in body for p in products)
+    product_loads = [s for s in statements if s.lstrip().startswith("SELECT product.id")]
+    assert product_loads == [], statements
+
+    products[0].name = "Mắm cá linh Đồng Tháp mới"
+    db.session.commit()
+    for path in ("/products", f"/provinces/{slug}"):
+        assert "Mắm cá linh Đồng Tháp mới" in client.get(path).get_data(as_text=True), path
