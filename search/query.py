@@ -53,12 +53,20 @@ from .ranking import (
     concept_clauses,
     ranking_model,
     ranking_nudge,
+    region_clause,
     syllable_clauses,
 )
 from .segmentation import Vocabulary, read_words
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
 from .snapshot_keeper import SnapshotKeeper
-from .spelling import MAX_CORRECTIONS, correct_words, is_english, is_known, spell_like_catalog
+from .spelling import (
+    MAX_CORRECTIONS,
+    correct_words,
+    is_english,
+    is_known,
+    real_word_corrections,
+    spell_like_catalog,
+)
 from .understanding import KIND, PLACE, Concept, in_word_tables, understand, warm_up
 
 log = logging.getLogger(__name__)
@@ -82,6 +90,8 @@ RELATED_COVERAGE_SCALE = 10_000.0
 MAX_REMEMBERED_FREQUENCIES = 200_000
 # Partial credit for part of an alternative name (vs part of the typed words).
 ALTERNATIVE_PART = 0.5
+# Partial credit for a product of the province a typed district lies in (its district unknown).
+REGION_PART = 0.5
 
 
 @dataclass
@@ -359,6 +369,15 @@ class ProductSearch:
             if hits:
                 corrected, plan = candidate, corrected_plan
                 break
+        if not hits and len(words) > 1:
+            # Every word may be real and still mistyped into another (`yen xao`): the catalog
+            # glues none of them to its neighbour, a word one edit away it glues often.
+            for candidate in real_word_corrections(reader, words):
+                corrected_plan = self._understand(reader, candidate)
+                hits = self._tiered(state, corrected_plan, snapshot)
+                if hits:
+                    corrected, plan = candidate, corrected_plan
+                    break
         if hits:
             hits = _kind_first(hits, plan, snapshot)
         related: dict[int, float] = {}
@@ -418,6 +437,11 @@ class ProductSearch:
                     share = weaker * weight * min(count, size) / max(size, len(concept.words), 2)
                     if share > partial.get(docnum, 0.0):
                         partial[docnum] = share
+            if concept.regions:
+                region = region_clause(concept, reader=reader)
+                if region is not NullQuery:
+                    for docnum in matching_docs(region, state.postings) & within - whole:
+                        partial[docnum] = max(partial.get(docnum, 0.0), REGION_PART * weight)
             for docnum, share in partial.items():
                 coverage[docnum] = coverage.get(docnum, 0.0) + share
             for docnum in whole:

@@ -244,6 +244,26 @@ def _phrase_clause(words: Sequence[str], term: _Terms) -> Query:
     return fields[0] if len(fields) == 1 else BestField(fields, tiebreak=0.0)
 
 
+def region_clause(concept: Concept, *, reader=None) -> Query:
+    """The products of a district's province (before or after the reform), by their place fields
+    only: related evidence for a district typed in the query, never a full match."""
+    term = _Terms(reader)
+    ways: list[Query] = []
+    for region in concept.regions:
+        if len(region) == 1:  # "Huế": no bigram to match
+            found = term("place", region[0], BOOST_PLACE)
+            ways += [found] if found is not None else []
+            continue
+        terms = [
+            term("place_j", bigram, BOOST_PLACE_PHRASE) for bigram in joined_bigrams(list(region))
+        ]
+        if all(t is not None for t in terms):
+            ways.append(terms[0] if len(terms) == 1 else AndQuery(terms))
+    if not ways:
+        return NullQuery
+    return ways[0] if len(ways) == 1 else Or(ways)
+
+
 def _way_clause(concept: Concept, words: Sequence[str], term: _Terms, stories: bool) -> Query:
     if concept.role == PLACE and len(words) > 1:
         return _phrase_clause(words, term)
