@@ -67,7 +67,7 @@ from .spelling import (
     real_word_corrections,
     spell_like_catalog,
 )
-from .understanding import KIND, PLACE, Concept, in_word_tables, understand, warm_up
+from .understanding import KIND, PLACE, Concept, in_word_tables, kind_heads, understand, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,12 @@ RELATED_BELOW = 24
 RELATED_MIN_COVERAGE = 0.5
 # A product whose name starts with the kind the query names: × this.
 KIND_FIRST_BOOST = 1.5
-# Related scores: coverage first (this × the share of the query matched), then BM25F.
+# Related scores: coverage first (this × the share of the query matched), then, among equal
+# coverage, the asked kind (this × 2 when the name starts with the kind or another name of it,
+# × 1 with a broader kind it begins with: `Trà Hích` for `trà xanh`), then BM25F with the stars
+# nudge.
 RELATED_COVERAGE_SCALE = 10_000.0
+RELATED_KIND_SCALE = 1_000.0
 # Remembered document frequencies per searcher (bounded memory).
 MAX_REMEMBERED_FREQUENCIES = 200_000
 # Partial credit for part of an alternative name (vs part of the typed words).
@@ -469,8 +473,11 @@ class ProductSearch:
         relevance = _kind_first(
             {pid_of[d]: scores.get(d, 0.0) * boost_of[d] for d in chosen}, plan, snapshot
         )
+        level = _kind_levels(plan, snapshot)
         return {
-            pid_of[docnum]: RELATED_COVERAGE_SCALE * share + relevance[pid_of[docnum]]
+            pid_of[docnum]: RELATED_KIND_SCALE * level(pid_of[docnum])
+            + RELATED_COVERAGE_SCALE * share
+            + relevance[pid_of[docnum]]
             for docnum, share in chosen.items()
         }
 
@@ -591,6 +598,16 @@ def _kind_first(
         for pid in starting.get(head, frozenset()).intersection(hits):
             boosted[pid] = hits[pid] * KIND_FIRST_BOOST
     return boosted
+
+
+def _kind_levels(plan: list[Concept], snapshot: ForSaleSnapshot) -> Callable[[int], int]:
+    """pid → 2 when its name starts with the kind the query asks for (or another name of it),
+    1 when with a broader kind that one begins with (`trà` of `trà xanh`), else 0."""
+    exact, broader = kind_heads(plan)
+    starting = snapshot.name_heads()
+    first = frozenset().union(*(starting.get(head, frozenset()) for head in exact))
+    second = frozenset().union(*(starting.get(head, frozenset()) for head in broader))
+    return lambda pid: 2 if pid in first else 1 if pid in second else 0
 
 
 def _load_rows_in_order(page_ids: list[int], on: date) -> list[Product]:

@@ -212,6 +212,35 @@ def understand(
     return concepts
 
 
+def kind_heads(plan: list[Concept]) -> tuple[frozenset[str], frozenset[str]]:
+    """How a product's name may start to *be* what the query asks for: (the kind as named or
+    one of its other names — `trà xanh`, `chè xanh`; a broader kind it begins with — `trà`,
+    `chè`, `tea`), folded. Used to put products of the asked kind first in the related tier."""
+    exact: set[str] = set()
+    broader: set[str] = set()
+    for concept in plan:
+        if concept.role != KIND:
+            continue
+        for words in (concept.words, *concept.alternatives):
+            folded = [fold(word) for word in words]
+            exact.add(" ".join(folded))
+            if all(word.isascii() for word in words):
+                continue  # English names the kind last: "green" is not what "green tea" is
+            for length in range(1, len(folded)):
+                prefix = folded[:length]
+                kinds = [entry for entry in _entries(prefix) if entry.kind]
+                if not kinds:
+                    continue
+                broader.add(" ".join(prefix))
+                for entry in kinds:
+                    broader.update(
+                        " ".join(fold(w) for w in form)
+                        for form in entry.forms
+                        if not all(w.isascii() for w in form)  # names start in Vietnamese
+                    )
+    return frozenset(exact), frozenset(broader - exact)
+
+
 def warm_up() -> None:
     """Load the word tables and place names (once per process)."""
     _table()

@@ -239,7 +239,9 @@ def main(argv: list[str]) -> int:
     print(format_halves(columns))  # noqa: T201 - a script
     if "--details" in argv:
         # Only sets one may tune against: a report-only query is never printed.
-        tunable = [j for half, queries in halves.items() if half not in REPORT_ONLY for j in queries]
+        tunable = [
+            j for half, queries in halves.items() if half not in REPORT_ONLY for j in queries
+        ]
         _, per_query = score(tunable, shop)
         weak = [(per_query[j.qid][0], j) for j in tunable if per_query[j.qid][0] < 0.8]
         print(f"\ntuned queries below nDCG@10 0.8 ({len(weak)}):")  # noqa: T201
