@@ -55,8 +55,9 @@ def max_distance(word: str) -> int:
     return 2 if len(word) <= 9 else 3
 
 
-def distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance (a transposition is one edit), capped at limit + 1."""
+def distance(a: str, b: str, limit: int, *, transpositions: bool = True) -> int:
+    """Optimal-string-alignment distance (a transposition is one edit), capped at limit + 1;
+    without `transpositions`, plain Levenshtein (Whoosh's `terms_within`)."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     previous2: list[int] = []
@@ -66,7 +67,7 @@ def distance(a: str, b: str, limit: int) -> int:
         for j, cb in enumerate(b, start=1):
             cost = 0 if ca == cb else 1
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+            if transpositions and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         if min(current) > limit:
             return limit + 1

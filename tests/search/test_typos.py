@@ -101,3 +101,26 @@ def test_real_words_that_belong_together_are_left_alone(real_words, search):
     assert not page.corrected
     # A place name the catalog has no product from is not "corrected" into one it has.
     assert not search("ninh thuan").corrected
+
+
+def test_in_memory_terms_within_gives_whooshs_terms(catalog):
+    """The searcher's in-memory `terms_within` (search/query.py) returns exactly the terms
+    Whoosh's automaton does: same Levenshtein distance, same shared prefix."""
+    from search.indexer import open_index
+    from search.query import _Frequencies
+
+    with open_index(catalog).searcher() as searcher:
+        reader = searcher.reader()
+        mine = _Frequencies(reader)
+        compared = 0
+        for fieldname in ("name", "meta", "place", "name_j"):
+            for term in list(reader.field_terms(fieldname)):
+                for typed in {term[:-1], term + "x", term[:1] + "a" + term[2:], term[::-1]}:
+                    if len(typed) < 2:
+                        continue
+                    for maxdist in (1, 2):
+                        expected = set(reader.terms_within(fieldname, typed, maxdist, prefix=1))
+                        got = mine.terms_within(fieldname, typed, maxdist, prefix=1)
+                        assert set(got) == expected, (fieldname, typed, maxdist)
+                        compared += 1
+        assert compared > 100
