@@ -69,16 +69,11 @@ MAX_DISTRICT_PROVINCES = 2
 
 
 @cache
-def district_regions() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """Folded name of a pre-2025 district (`cau ke`) → the folded names of the province it lay
-    in before the 2025 reform and the one it lies in today (`tra vinh`, `vinh long`).
-
-    Products know their province, rarely their district: a shopper who typed a district also
-    takes the rest of its province, below what names the district (the related tier).
-    """
+def _legacy_districts() -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    """(pre-2025 province, district) short names, and each pre-2025 province's province today."""
     path = _dataset()
     if path is None:
-        return {}
+        return (), {}
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             districts = connection.execute(
@@ -93,16 +88,32 @@ def district_regions() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
             ).fetchall()
     except sqlite3.Error:  # a data problem must not break search
         log.warning("district names from %s unavailable", path, exc_info=True)
-        return {}
+        return (), {}
     best: dict[str, tuple[int, str]] = {}
     for old, new, count in pairs:
         if count > best.get(old, (0, ""))[0]:
             best[old] = (count, new)
-    provinces = {_folded(unit.name) for unit in all_provinces()} | {_folded(p) for p in best}
+    named = tuple((old, district) for old, district in districts if isinstance(district, str))
+    return named, {old: new for old, (_, new) in best.items()}
+
+
+def province_today_of() -> dict[str, str]:
+    """Short name of each pre-2025 province → the province it is part of today."""
+    return dict(_legacy_districts()[1])
+
+
+@cache
+def district_regions() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Folded name of a pre-2025 district (`cau ke`) → the folded names of the province it lay
+    in before the 2025 reform and the one it lies in today (`tra vinh`, `vinh long`).
+
+    Products know their province, rarely their district: a shopper who typed a district also
+    takes the rest of its province, below what names the district (the related tier).
+    """
+    districts, today_of = _legacy_districts()
+    provinces = {_folded(unit.name) for unit in all_provinces()} | {_folded(p) for p in today_of}
     found: dict[tuple[str, ...], set[str]] = {}
     for old, district in districts:
-        if not isinstance(district, str):
-            continue
         found.setdefault(_folded(district), set()).add(old)
     regions = {}
     for name, olds in found.items():
@@ -113,7 +124,7 @@ def district_regions() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         ):
             continue  # ambiguous, a province itself ("Lào Cai" city), or a numbered district
         names = {_folded(old) for old in olds} | {
-            _folded(best[old][1]) for old in olds if old in best
+            _folded(today_of[old]) for old in olds if old in today_of
         }
         regions[name] = tuple(sorted(names))
     return regions

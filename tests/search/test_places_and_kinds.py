@@ -131,3 +131,20 @@ def test_a_district_finds_what_names_it_then_the_rest_of_its_province(catalog, s
     page = search("can giuoc")  # a district of the old Long An, named by the producer
     assert _full(page) == ["Bánh tráng dẻo"]
     assert "Bánh tráng phơi sương" in [product.name for product in page.items[page.total :]]
+
+
+def test_every_pre_2025_province_goes_to_the_province_the_converter_says():
+    """The old → new province table inferred from commune names agrees with the
+    administrative-units converter the importer uses, for all 63 pre-2025 provinces."""
+    from catalog.admin_units import _convert_old_province
+    from core.text import fold
+    from search.places import province_today_of
+
+    today_of = province_today_of()
+    assert len(today_of) == 63
+    wrong = {}
+    for old, new in today_of.items():
+        converted = _convert_old_province(old)
+        if converted is None or fold(converted.name).removeprefix("thanh pho ") != fold(new):
+            wrong[old] = (new, converted.name if converted else None)
+    assert not wrong
