@@ -53,13 +53,22 @@ from .ranking import (
     concept_clauses,
     ranking_model,
     ranking_nudge,
+    region_clause,
     syllable_clauses,
 )
 from .segmentation import Vocabulary, read_words
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
 from .snapshot_keeper import SnapshotKeeper
-from .spelling import MAX_CORRECTIONS, correct_words, is_english, is_known, spell_like_catalog
-from .understanding import KIND, PLACE, Concept, in_word_tables, understand, warm_up
+from .spelling import (
+    MAX_CORRECTIONS,
+    correct_words,
+    distance,
+    is_english,
+    is_known,
+    real_word_corrections,
+    spell_like_catalog,
+)
+from .understanding import KIND, PLACE, Concept, in_word_tables, kind_heads, understand, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +85,18 @@ RELATED_BELOW = 24
 RELATED_MIN_COVERAGE = 0.5
 # A product whose name starts with the kind the query names: × this.
 KIND_FIRST_BOOST = 1.5
-# Related scores: coverage first (this × the share of the query matched), then BM25F.
+# Related scores: coverage first (this × the share of the query matched), then, among equal
+# coverage, the asked kind (this × 2 when the name starts with the kind or another name of it,
+# × 1 with a broader kind it begins with: `Trà Hích` for `trà xanh`), then BM25F with the stars
+# nudge.
 RELATED_COVERAGE_SCALE = 10_000.0
+RELATED_KIND_SCALE = 1_000.0
 # Remembered document frequencies per searcher (bounded memory).
 MAX_REMEMBERED_FREQUENCIES = 200_000
 # Partial credit for part of an alternative name (vs part of the typed words).
 ALTERNATIVE_PART = 0.5
+# Partial credit for a product of the province a typed district lies in (its district unknown).
+REGION_PART = 0.5
 
 
 @dataclass
@@ -155,6 +170,7 @@ class _Frequencies:
     def __init__(self, reader) -> None:
         self._reader = reader
         self._known: dict[tuple[str, str], int] = {}
+        self._vocabularies: dict[tuple[str, int], dict[str, list[str]]] = {}
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)
@@ -164,6 +180,25 @@ class _Frequencies:
                 self._known.clear()
             found = self._known[key] = self._reader.doc_frequency(fieldname, text)
         return found
+
+    def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
+        """Whoosh's `terms_within` (Levenshtein distance, the first `prefix` letters shared)
+        from the field's terms kept in memory: Whoosh walks an automaton over the term index in
+        Python, 20–100 ms a word at 20,000 products (every typo correction tries four fields);
+        the vocabularies are a few thousand syllables. Same terms (tests/search/test_typos.py)."""
+        key = (fieldname, prefix)
+        by_start = self._vocabularies.get(key)
+        if by_start is None:
+            by_start = {}
+            for term in self._reader.field_terms(fieldname):
+                by_start.setdefault(term[:prefix], []).append(term)
+            self._vocabularies[key] = by_start
+        return [
+            term
+            for term in by_start.get(text[:prefix], ())
+            if abs(len(term) - len(text)) <= maxdist
+            and distance(text, term, maxdist, transpositions=False) <= maxdist
+        ]
 
     def __getattr__(self, name: str):
         return getattr(self._reader, name)
@@ -359,6 +394,15 @@ class ProductSearch:
             if hits:
                 corrected, plan = candidate, corrected_plan
                 break
+        if not hits and len(words) > 1:
+            # Every word may be real and still mistyped into another (`yen xao`): the catalog
+            # glues none of them to its neighbour, a word one edit away it glues often.
+            for candidate in real_word_corrections(reader, words):
+                corrected_plan = self._understand(reader, candidate)
+                hits = self._tiered(state, corrected_plan, snapshot)
+                if hits:
+                    corrected, plan = candidate, corrected_plan
+                    break
         if hits:
             hits = _kind_first(hits, plan, snapshot)
         related: dict[int, float] = {}
@@ -418,6 +462,11 @@ class ProductSearch:
                     share = weaker * weight * min(count, size) / max(size, len(concept.words), 2)
                     if share > partial.get(docnum, 0.0):
                         partial[docnum] = share
+            if concept.regions:
+                region = region_clause(concept, reader=reader)
+                if region is not NullQuery:
+                    for docnum in matching_docs(region, state.postings) & within - whole:
+                        partial[docnum] = max(partial.get(docnum, 0.0), REGION_PART * weight)
             for docnum, share in partial.items():
                 coverage[docnum] = coverage.get(docnum, 0.0) + share
             for docnum in whole:
@@ -445,8 +494,11 @@ class ProductSearch:
         relevance = _kind_first(
             {pid_of[d]: scores.get(d, 0.0) * boost_of[d] for d in chosen}, plan, snapshot
         )
+        level = _kind_levels(plan, snapshot)
         return {
-            pid_of[docnum]: RELATED_COVERAGE_SCALE * share + relevance[pid_of[docnum]]
+            pid_of[docnum]: RELATED_KIND_SCALE * level(pid_of[docnum])
+            + RELATED_COVERAGE_SCALE * share
+            + relevance[pid_of[docnum]]
             for docnum, share in chosen.items()
         }
 
@@ -567,6 +619,16 @@ def _kind_first(
         for pid in starting.get(head, frozenset()).intersection(hits):
             boosted[pid] = hits[pid] * KIND_FIRST_BOOST
     return boosted
+
+
+def _kind_levels(plan: list[Concept], snapshot: ForSaleSnapshot) -> Callable[[int], int]:
+    """pid → 2 when its name starts with the kind the query asks for (or another name of it),
+    1 when with a broader kind that one begins with (`trà` of `trà xanh`), else 0."""
+    exact, broader = kind_heads(plan)
+    starting = snapshot.name_heads()
+    first = frozenset().union(*(starting.get(head, frozenset()) for head in exact))
+    second = frozenset().union(*(starting.get(head, frozenset()) for head in broader))
+    return lambda pid: 2 if pid in first else 1 if pid in second else 0
 
 
 def _load_rows_in_order(page_ids: list[int], on: date) -> list[Product]:

@@ -18,7 +18,7 @@ from whoosh.query import AndMaybe, DisjunctionMax, NullQuery, Or, Query, Term
 from catalog.for_sale import MIN_STARS
 
 from .analysis import english_stems, fold, has_marks, joined_bigrams, tone_key
-from .understanding import PLACE, Concept
+from .understanding import KIND, PLACE, Concept
 
 # Field boosts (measured on the relevance suite, see docs/search.md).
 BOOST_NAME = 4.0
@@ -148,8 +148,11 @@ def _present(queries: Iterable[Query | None]) -> list[Query]:
     return [q for q in queries if q is not None]
 
 
-def _token_clause(syllable: str, term: _Terms | None = None, *, stories: bool = True) -> Query:
-    """One query syllable: it must match somewhere, in any of its forms."""
+def _token_clause(
+    syllable: str, term: _Terms | None = None, *, stories: bool = True, places: bool = True
+) -> Query:
+    """One query syllable: it must match somewhere, in any of its forms (without `places`: not
+    in the place fields)."""
     term = term or _Terms()
     folded = fold(syllable)
     # Typed with marks, the exact word is what was meant (dưa ≠ dừa, hoà ≠ hóa): a folded-only
@@ -163,14 +166,15 @@ def _token_clause(syllable: str, term: _Terms | None = None, *, stories: bool = 
         # Run-together syllables: "nuocmam" is the glued bigram of "nước mắm".
         term("name_j", folded, BOOST_NAME_GLUED),
         term("meta_j", folded, BOOST_META),
-        term("place", folded, BOOST_PLACE * factor),
-        term("place_j", folded, BOOST_PLACE),
+        term("place", folded, BOOST_PLACE * factor) if places else None,
+        term("place_j", folded, BOOST_PLACE) if places else None,
     ]
     if marked:
         key = tone_key(syllable)
         alternatives.append(term("name_k", key, BOOST_NAME))
         alternatives.append(term("text_k", key, BOOST_META))
-        alternatives.append(term("place_k", key, BOOST_PLACE))
+        if places:
+            alternatives.append(term("place_k", key, BOOST_PLACE))
     for stem in english_stems(syllable):
         alternatives.append(term("name_en", stem, BOOST_NAME_EN))
         if stories:
@@ -214,11 +218,16 @@ def _as_concepts(words: Sequence[str] | Sequence[Concept]) -> list[Concept]:
 
 
 def _sequence_clause(
-    words: Sequence[str], term: _Terms, stories: bool, *, bonus_inside: bool = True
+    words: Sequence[str],
+    term: _Terms,
+    stories: bool,
+    *,
+    bonus_inside: bool = True,
+    places: bool = True,
 ) -> Query:
     """Every syllable of one way of saying a concept (AND), plus its adjacency bonus (the typed
     words earn theirs in the query's own bonus clause)."""
-    clauses = [_token_clause(word, term, stories=stories) for word in words]
+    clauses = [_token_clause(word, term, stories=stories, places=places) for word in words]
     if any(clause is NullQuery for clause in clauses):
         return NullQuery
     core = clauses[0] if len(clauses) == 1 else AndQuery(clauses)
@@ -244,10 +253,38 @@ def _phrase_clause(words: Sequence[str], term: _Terms) -> Query:
     return fields[0] if len(fields) == 1 else BestField(fields, tiebreak=0.0)
 
 
+def region_clause(concept: Concept, *, reader=None) -> Query:
+    """The products of a district's province (before or after the reform), by their place fields
+    only: related evidence for a district typed in the query, never a full match."""
+    term = _Terms(reader)
+    ways: list[Query] = []
+    for region in concept.regions:
+        if len(region) == 1:  # "Huế": no bigram to match
+            found = term("place", region[0], BOOST_PLACE)
+            ways += [found] if found is not None else []
+            continue
+        terms = [
+            term("place_j", bigram, BOOST_PLACE_PHRASE) for bigram in joined_bigrams(list(region))
+        ]
+        if all(t is not None for t in terms):
+            ways.append(terms[0] if len(terms) == 1 else AndQuery(terms))
+    if not ways:
+        return NullQuery
+    return ways[0] if len(ways) == 1 else Or(ways)
+
+
 def _way_clause(concept: Concept, words: Sequence[str], term: _Terms, stories: bool) -> Query:
     if concept.role == PLACE and len(words) > 1:
         return _phrase_clause(words, term)
-    return _sequence_clause(words, term, stories, bonus_inside=words is not concept.words)
+    # A kind of several syllables is named in the product's name, producer or English name:
+    # "Tôm khô" from Cà Mau is not "khô cá" (its "cá" is the province's "Cà").
+    return _sequence_clause(
+        words,
+        term,
+        stories,
+        bonus_inside=words is not concept.words,
+        places=not (concept.role == KIND and len(words) > 1),
+    )
 
 
 def concept_clause(concept: Concept, term: _Terms, *, stories: bool = True) -> Query:
@@ -279,11 +316,12 @@ def concept_clauses(
 
 def syllable_clauses(concept: Concept, *, reader=None, stories: bool = True) -> list[list[Query]]:
     """For each way of saying a concept (typed, then alternatives), one clause per syllable
-    that can match (partial credit in the related tier)."""
+    that can match (partial credit in the related tier). Not in place fields: the "cà" of a
+    province named Cà Mau is no part of "khô cá" (a place is matched as a phrase anyway)."""
     term = _Terms(reader)
     ways = []
     for words in (concept.words, *concept.alternatives):
-        clauses = [_token_clause(word, term, stories=stories) for word in words]
+        clauses = [_token_clause(word, term, stories=stories, places=False) for word in words]
         ways.append([clause for clause in clauses if clause is not NullQuery])
     return ways
 

@@ -11,6 +11,8 @@ from functools import cache
 from .analysis import english_stems, fold, syllables
 from .input_methods import is_syllable
 from .lexicon import kind_lexicon, variant_groups
+from .places import is_place
+from .understanding import in_word_tables
 
 _CORRECTION_FIELDS = ("name", "meta", "place", "name_j")
 CONTEXT_WEIGHT = 20
@@ -53,8 +55,9 @@ def max_distance(word: str) -> int:
     return 2 if len(word) <= 9 else 3
 
 
-def distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance (a transposition is one edit), capped at limit + 1."""
+def distance(a: str, b: str, limit: int, *, transpositions: bool = True) -> int:
+    """Optimal-string-alignment distance (a transposition is one edit), capped at limit + 1;
+    without `transpositions`, plain Levenshtein (Whoosh's `terms_within`)."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     previous2: list[int] = []
@@ -64,7 +67,7 @@ def distance(a: str, b: str, limit: int) -> int:
         for j, cb in enumerate(b, start=1):
             cost = 0 if ca == cb else 1
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+            if transpositions and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         if min(current) > limit:
             return limit + 1
@@ -150,6 +153,71 @@ def correct_words(reader, words: list[str], choice: int = 0) -> list[str] | None
         else:
             corrected.append(word)
     return corrected if changed else None
+
+
+# Letters a Vietnamese or English syllable is typed with (edits try each).
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_GLUED_FIELDS = ("name_j", "meta_j", "place_j")
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one edit from `word` (a transposition is one), the word itself excluded."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {a + b[1:] for a, b in splits if b}
+    found.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    found.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    found.update(a + c + b for a, b in splits for c in _LETTERS)
+    found.discard(word)
+    return found
+
+
+def _glued_frequency(reader, glued: str) -> int:
+    return sum(reader.doc_frequency(fieldname, glued) for fieldname in _GLUED_FIELDS)
+
+
+def _fits(reader, pair: tuple[str, str]) -> bool:
+    """Whether two folded syllables belong together: glued in the catalog, a place name
+    (`ninh thuan`, even with no product there), or a term of the word tables."""
+    return bool(
+        _glued_frequency(reader, pair[0] + pair[1])
+        or is_place(pair)
+        or in_word_tables(" ".join(pair))
+    )
+
+
+def real_word_corrections(reader, words: list[str]) -> list[list[str]]:
+    """Corrections of a *real* word mistyped into another one (`yen xao` for yến sào, `ruou
+    sin` for rượu sim): typo correction proper only replaces words the catalog lacks.
+
+    A word is suspect when it is glued to none of its neighbours anywhere in the catalog
+    (names, producers, places); a word one edit away that is, with its neighbours, in the most
+    products replaces it. Best first, at most MAX_CORRECTIONS; none for one-word queries, and
+    only one word is changed. Called only when the words as typed find nothing.
+    """
+    folded = [fold(word) for word in words]
+    found: list[tuple[int, int, str]] = []
+    for position, word in enumerate(folded):
+        if len(word) < 2 or not word.isalpha():
+            continue
+        before = folded[position - 1] if position > 0 else ""
+        after = folded[position + 1] if position + 1 < len(folded) else ""
+        if not before and not after:
+            continue
+        if any(
+            pair[0] and pair[1] and _fits(reader, pair) for pair in ((before, word), (word, after))
+        ):
+            continue  # it fits its context: not a suspect
+        for candidate in _one_edit(word):
+            evidence = (_glued_frequency(reader, before + candidate) if before else 0) + (
+                _glued_frequency(reader, candidate + after) if after else 0
+            )
+            if evidence:
+                found.append((evidence, position, candidate))
+    found.sort(key=lambda item: (-item[0], item[1], item[2]))
+    corrections = []
+    for _, position, candidate in found[:MAX_CORRECTIONS]:
+        corrections.append([*folded[:position], candidate, *folded[position + 1 :]])
+    return corrections
 
 
 def spell_like_catalog(folded_words: list[str], texts: Iterable[str]) -> str:

@@ -17,7 +17,7 @@ from functools import cache
 
 from .analysis import english_stems, fold, has_marks, syllables, tone_key
 from .lexicon import kind_lexicon, variant_groups
-from .places import is_place
+from .places import district_regions, is_place
 
 KIND = "kind"
 PLACE = "place"
@@ -36,6 +36,9 @@ class Concept:
     role: str = WORD
     # Other spellings / languages, each a sequence of syllables; any one may match instead.
     alternatives: tuple[tuple[str, ...], ...] = ()
+    # A district: the folded names of its province before and after the 2025 reform (products
+    # there are related ones, search/places.py).
+    regions: tuple[tuple[str, ...], ...] = ()
 
     @property
     def weight(self) -> float:
@@ -134,9 +137,9 @@ def _senses(entries: list[_Entry]) -> int:
 
 
 def in_word_tables(word: str) -> bool:
-    """Whether a single word is a term of the word tables (`lychee`, `socola`): such a word is
-    never re-read as Telex or cut into syllables."""
-    return bool(_entries([word]))
+    """Whether a word (or space-separated syllables) is a term of the word tables (`lychee`,
+    `socola`, `mat ong`): such a word is never re-read as Telex or cut into syllables."""
+    return bool(_entries(word.split()))
 
 
 def _concept(words: list[str], entries: list[_Entry]) -> Concept:
@@ -156,7 +159,13 @@ def _concept(words: list[str], entries: list[_Entry]) -> Concept:
                 continue  # the typed words themselves
             if form not in alternatives:
                 alternatives.append(form)
-    return Concept(tuple(words), role, tuple(alternatives))
+    return Concept(
+        tuple(words), role, tuple(alternatives), _regions(words) if role == PLACE else ()
+    )
+
+
+def _regions(words: list[str]) -> tuple[tuple[str, ...], ...]:
+    return district_regions().get(tuple(fold(word) for word in words), ())
 
 
 def understand(
@@ -182,7 +191,7 @@ def understand(
                 break
             if is_place(span):
                 # A place is a phrase, matched in place fields (or as a phrase in a name).
-                concepts.append(Concept(tuple(span), PLACE))
+                concepts.append(Concept(tuple(span), PLACE, regions=_regions(span)))
                 position += length
                 break
         else:
@@ -203,7 +212,37 @@ def understand(
     return concepts
 
 
+def kind_heads(plan: list[Concept]) -> tuple[frozenset[str], frozenset[str]]:
+    """How a product's name may start to *be* what the query asks for: (the kind as named or
+    one of its other names — `trà xanh`, `chè xanh`; a broader kind it begins with — `trà`,
+    `chè`, `tea`), folded. Used to put products of the asked kind first in the related tier."""
+    exact: set[str] = set()
+    broader: set[str] = set()
+    for concept in plan:
+        if concept.role != KIND:
+            continue
+        for words in (concept.words, *concept.alternatives):
+            folded = [fold(word) for word in words]
+            exact.add(" ".join(folded))
+            if all(word.isascii() for word in words):
+                continue  # English names the kind last: "green" is not what "green tea" is
+            for length in range(1, len(folded)):
+                prefix = folded[:length]
+                kinds = [entry for entry in _entries(prefix) if entry.kind]
+                if not kinds:
+                    continue
+                broader.add(" ".join(prefix))
+                for entry in kinds:
+                    broader.update(
+                        " ".join(fold(w) for w in form)
+                        for form in entry.forms
+                        if not all(w.isascii() for w in form)  # names start in Vietnamese
+                    )
+    return frozenset(exact), frozenset(broader - exact)
+
+
 def warm_up() -> None:
     """Load the word tables and place names (once per process)."""
     _table()
     is_place(("ha", "noi"))
+    district_regions()

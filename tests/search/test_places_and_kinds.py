@@ -92,3 +92,59 @@ def test_a_kind_word_ranks_the_kind_above_a_brand_that_contains_it(catalog, sear
     assert names[0] == "Lê tai nung"
     names = _full(search("le"))
     assert names[0] == "Lê tai nung"
+
+
+# --- districts: the rest of their province follows, as related products ----------------------
+
+
+@pytest.mark.parametrize(
+    ("district", "regions"),
+    [
+        ("cau ke", {("tra", "vinh"), ("vinh", "long")}),  # Trà Vinh, today Vĩnh Long
+        ("can gio", {("ho", "chi", "minh")}),
+        ("buon ma thuot", {("dak", "lak")}),
+        ("da lat", {("lam", "dong")}),
+        ("trang bang", {("tay", "ninh")}),
+        ("can giuoc", {("long", "an"), ("tay", "ninh")}),  # Long An, today Tây Ninh
+        ("luc ngan", {("bac", "giang"), ("bac", "ninh")}),
+    ],
+)
+def test_a_district_knows_its_province_before_and_after_the_reform(district, regions):
+    from search.places import district_regions
+
+    assert set(district_regions()[tuple(district.split())]) == regions
+
+
+@pytest.mark.parametrize("name", ["chau thanh", "lao cai", "bac ninh"])
+def test_no_province_for_a_district_name_many_provinces_share_or_a_province_itself(name):
+    from search.places import district_regions
+
+    # Châu Thành is a district of ten provinces; Lào Cai and Bắc Ninh are provinces (and cities).
+    assert tuple(name.split()) not in district_regions()
+
+
+def test_a_district_finds_what_names_it_then_the_rest_of_its_province(catalog, search):
+    page = search("trang bang")
+    assert _full(page) == ["Bánh tráng phơi sương"]  # its producer and commune name Trảng Bàng
+    # Not the district, but its province (Long An is part of Tây Ninh today): related.
+    assert [product.name for product in page.items[page.total :]] == ["Bánh tráng dẻo"]
+    page = search("can giuoc")  # a district of the old Long An, named by the producer
+    assert _full(page) == ["Bánh tráng dẻo"]
+    assert "Bánh tráng phơi sương" in [product.name for product in page.items[page.total :]]
+
+
+def test_every_pre_2025_province_goes_to_the_province_the_converter_says():
+    """The old → new province table inferred from commune names agrees with the
+    administrative-units converter the importer uses, for all 63 pre-2025 provinces."""
+    from catalog.admin_units import _convert_old_province
+    from core.text import fold
+    from search.places import province_today_of
+
+    today_of = province_today_of()
+    assert len(today_of) == 63
+    wrong = {}
+    for old, new in today_of.items():
+        converted = _convert_old_province(old)
+        if converted is None or fold(converted.name).removeprefix("thanh pho ") != fold(new):
+            wrong[old] = (new, converted.name if converted else None)
+    assert not wrong

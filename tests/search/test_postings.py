@@ -86,3 +86,30 @@ def test_other_query_shapes_are_refused(demo_index):
 
     with pytest.raises(UnsupportedQuery):
         score_query(Prefix("name", "nuo"), PostingScores(demo_index))
+
+
+def test_block_reads_give_the_matchers_scores_exactly(demo_index):
+    """Postings read a block at a time (segments without deletions) and field lengths read from
+    the lengths column score exactly as Whoosh's matcher does, posting by posting."""
+    searcher = demo_index
+    postings = PostingScores(searcher)
+    reader = searcher.reader()
+    compared = 0
+    for fieldname in ("name", "name_j", "meta", "place_j", "name_en", "story"):
+        for text in list(reader.field_terms(fieldname))[:200]:
+            btext = searcher.schema[fieldname].to_bytes(text)
+            expected = postings._read_through_matcher(fieldname, btext)
+            assert postings.term(fieldname, text) == expected, (fieldname, text)
+            compared += len(expected)
+    assert compared > 1000
+
+
+def test_field_lengths_from_the_column_equal_whooshs(demo_index):
+    from search.postings import _column_lengths
+
+    for leaf, _ in demo_index.leaf_searchers():
+        reader = leaf.reader()
+        count = reader.doc_count_all()
+        for fieldname in ("name", "meta", "place", "story", "missing_field"):
+            expected = [reader.doc_field_length(d, fieldname, 1) or 1 for d in range(count)]
+            assert _column_lengths(reader, fieldname, count) == expected

@@ -118,3 +118,46 @@ def test_api_marks_each_result_and_counts_the_related_apart(honeys, client):
     data = client.get("/api/search?q=mat+ong").get_json()
     assert data["related_count"] == 0
     assert {r["match"] for r in data["results"]} == {"all"}
+
+
+DRIED = [
+    # (name, province code, province as given)
+    ("Khô cá kèo", "96", "Cà Mau"),
+    ("Tôm khô", "96", "Cà Mau"),  # "khô" of the kind, and "Cà" of the province
+    ("Khô cá sặc rằn", "92", "Hậu Giang"),
+    ("Bánh đậu trà xanh", "01", "Hà Nội"),  # "trà xanh" in a name that is no tea
+    ("Trà xanh túi lọc", "38", "Thanh Hóa"),
+]
+
+
+@pytest.fixture
+def dried(make_product, make_producer, index_dir) -> None:
+    for name, code, given in DRIED:
+        make_product(
+            name=name,
+            name_en="",
+            story="",
+            story_en="",
+            producer=make_producer(
+                name=f"Cơ sở {name}", province_code=code, province_name_given=given
+            ),
+        )
+    rebuild_index(index_dir)
+
+
+def test_a_syllable_of_a_province_is_no_part_of_the_kind(dried, search):
+    # "Tôm khô" from Cà Mau matches "khô" and the province, not "khô cá": the other dried
+    # fish is more of what was asked for.
+    page = search("khô cá kèo cà mau")
+    assert [product.name for product in page.items][:3] == [
+        "Khô cá kèo",
+        "Khô cá sặc rằn",
+        "Tôm khô",
+    ]
+
+
+def test_among_equal_coverage_the_asked_kind_comes_first(dried, search):
+    # Both match "trà xanh" in full and not the province: the one that *is* green tea first.
+    page = search("trà xanh thái nguyên")
+    assert page.total == 0
+    assert [product.name for product in page.items][:2] == ["Trà xanh túi lọc", "Bánh đậu trà xanh"]

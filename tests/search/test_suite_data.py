@@ -149,3 +149,28 @@ def test_the_baseline_folds_and_requires_every_word(app, make_product, make_prod
     assert search("mam") == [other.sku, sauce.sku]  # same words in the name: more stars first
     assert search("nuoc") == [sauce.sku, other.sku]  # a word in the name beats the producer's
     assert search("mam ruoc") == []
+
+
+# --- the later sets (tuned2, heldout2) ---------------------------------------------------------
+
+
+def test_the_later_sets_are_sound_and_share_nothing_with_the_halves(halves):
+    from .suite import LATER_SETS
+
+    later = {name: load_half(name) for name in LATER_SETS}
+    every = [j for queries in (*halves.values(), *later.values()) for j in queries]
+    assert len({j.qid for j in every}) == len(every)
+    texts = Counter((j.catalog, j.query.casefold()) for j in every)
+    assert not [key for key, n in texts.items() if n > 1]
+    assert len(later["heldout2"]) >= 40
+    for catalog in ("demo", "real"):
+        for_sale = _for_sale_skus(catalog)
+        missing = {
+            (j.qid, sku)
+            for queries in later.values()
+            for j in queries
+            if j.catalog == catalog
+            for sku in j.grades
+            if sku not in for_sale
+        }
+        assert not missing

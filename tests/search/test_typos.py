@@ -63,3 +63,64 @@ def test_a_transposition_is_one_edit():
 def test_gibberish_stays_unanswered(catalog, search):
     page = search("qzx")
     assert page.total == 0 and page.items == []
+
+
+# --- a real word mistyped into another real word ----------------------------------------------
+
+REAL_WORD_NAMES = ["Yến sào Khánh Hòa", "Rượu sim rừng", "Nước khoáng Kênh Gà", "Mắm ruốc xào"]
+
+
+@pytest.fixture
+def real_words(make_product, index_dir) -> str:
+    for name in REAL_WORD_NAMES:
+        make_product(name=name, name_en="", story="", story_en="")
+    rebuild_index(index_dir)
+    return index_dir
+
+
+@pytest.mark.parametrize(
+    ("typed", "found", "shown"),
+    [
+        ("yen xao", "Yến sào Khánh Hòa", "yến sào"),  # xào is a word; "yến xào" is nothing
+        ("ruou sin", "Rượu sim rừng", "rượu sim"),  # sin is a word (in English, too)
+        ("nuoc khong", "Nước khoáng Kênh Gà", "nước khoáng"),  # không: a word, one letter off
+    ],
+)
+def test_a_real_word_that_fits_no_neighbour_is_corrected_to_one_that_does(
+    real_words, search, typed, found, shown
+):
+    page = search(typed)
+    assert page.items and page.items[0].name == found
+    assert page.corrected and page.suggestion == shown
+
+
+def test_real_words_that_belong_together_are_left_alone(real_words, search):
+    # "mắm ruốc" is glued in the catalog: found as typed, no correction.
+    page = search("mam ruoc")
+    assert [product.name for product in page.items] == ["Mắm ruốc xào"]
+    assert not page.corrected
+    # A place name the catalog has no product from is not "corrected" into one it has.
+    assert not search("ninh thuan").corrected
+
+
+def test_in_memory_terms_within_gives_whooshs_terms(catalog):
+    """The searcher's in-memory `terms_within` (search/query.py) returns exactly the terms
+    Whoosh's automaton does: same Levenshtein distance, same shared prefix."""
+    from search.indexer import open_index
+    from search.query import _Frequencies
+
+    with open_index(catalog).searcher() as searcher:
+        reader = searcher.reader()
+        mine = _Frequencies(reader)
+        compared = 0
+        for fieldname in ("name", "meta", "place", "name_j"):
+            for term in list(reader.field_terms(fieldname)):
+                for typed in {term[:-1], term + "x", term[:1] + "a" + term[2:], term[::-1]}:
+                    if len(typed) < 2:
+                        continue
+                    for maxdist in (1, 2):
+                        expected = set(reader.terms_within(fieldname, typed, maxdist, prefix=1))
+                        got = mine.terms_within(fieldname, typed, maxdist, prefix=1)
+                        assert set(got) == expected, (fieldname, typed, maxdist)
+                        compared += 1
+        assert compared > 100
