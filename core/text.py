@@ -39,10 +39,14 @@ def clean_text(text: str | None) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip every diacritic and map đ→d ('Đặc sản' → 'dac san'); accepts any form."""
+    """Lower-case, strip every diacritic and map đ→d ('Đặc sản' → 'dac san'); accepts any form.
+
+    Ð/ð (U+00D0/U+00F0, the Icelandic eth) fold to d too: it looks like Đ and real OCOP names
+    are typed with it ("Cờ Ðỏ"), which `co do` must find.
+    """
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = _COMBINING_RE.sub("", decomposed)
-    return unicodedata.normalize("NFC", stripped).replace("đ", "d")
+    return unicodedata.normalize("NFC", stripped).replace("đ", "d").replace("ð", "d")
 
 
 def slugify(text: str) -> str:

@@ -28,6 +28,7 @@ def _tokens(analyzer, text: str) -> list[str]:
         ("Đặc sản ĐỒNG THÁP", "dac san dong thap"),
         ("đậu phộng", "dau phong"),
         (unicodedata.normalize("NFD", "Bưởi Năm Roi"), "buoi nam roi"),
+        ("HTX Cờ Ðỏ", "htx co do"),  # typed with the eth (U+00D0), as some real names are
     ],
 )
 def test_fold_strips_every_mark_and_maps_d_stroke(text, expected):

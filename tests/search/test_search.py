@@ -210,3 +210,12 @@ def test_index_holds_every_product_even_those_not_for_sale_yet(
     assert search("che tan cuong").total == 0
     assert search("che tan cuong", on=today + timedelta(days=1)).total == 1
     assert db.session.query(Product).count() == 1
+
+
+def test_a_name_typed_with_the_eth_is_found_without_marks(built_index, search, make_product):
+    from search.indexer import refresh_products
+
+    product = make_product(name="Gạo thơm Cờ Ðỏ", name_en="Fragrant rice")
+    refresh_products(built_index, {product.id})
+    page = search("gao co do")
+    assert dict(zip([p.id for p in page.items], page.matches, strict=True))[product.id] == "all"
