@@ -69,20 +69,34 @@ def _empty_all_tables() -> None:
             conn.execute(_RESTART_SEQUENCES)
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
+def make_test_app(database_url: str, root: Path) -> Flask:
+    """The shop under TestingConfig on the test database, its index and files under `root`."""
+    return create_app(
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=database_url,
-        SEARCH_INDEX_DIR=str(tmp_path / "index"),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        CERTIFICATE_SCAN_ROOT=str(tmp_path / "scans"),
+        SEARCH_INDEX_DIR=str(root / "index"),
+        MEDIA_ROOT=str(root / "media"),
+        CERTIFICATE_SCAN_ROOT=str(root / "scans"),
     )
+
+
+@contextmanager
+def app_context_for_test(app: Flask) -> Iterator[Flask]:
+    """One test's app context on an emptied database; its session (and any search rebuild it
+    started) finished afterwards."""
     with app.app_context():
         _empty_all_tables()
         yield app
         finish_background_work()
         db.session.remove()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = make_test_app(database_url, tmp_path)
+    with app_context_for_test(app):
+        yield app
+    with app.app_context():
         db.engine.dispose()
 
 
