@@ -29,6 +29,37 @@ pytest_plugins = [
 ]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--only-database-tests",
+        action="store_true",
+        help="deselect the tests that use no database (the PostgreSQL pass of `make test`)",
+    )
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether a test can touch the test database: through the `database_url` fixture (which
+    every fixture that opens the test database depends on: app, client, db, the factories), or
+    because it says so with the `database` or `postgres_only` marker (tests that read
+    TEST_DATABASE_URL themselves)."""
+    return (
+        "database_url" in getattr(item, "fixturenames", ())
+        or item.get_closest_marker("database") is not None
+        or item.get_closest_marker("postgres_only") is not None
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--only-database-tests"):
+        return
+    # Pure-Python tests behave the same on any database: they ran in the SQLite pass already.
+    keep = [item for item in items if uses_database(item)]
+    dropped = [item for item in items if not uses_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 def _database_url(tmp_dir: Path) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
 
