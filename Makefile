@@ -72,7 +72,7 @@ test: install translations browser wrk axe nginx ## Run the whole suite (SQLite;
 	env -u TEST_DATABASE_URL REQUIRE_BROWSER=$${REQUIRE_BROWSER:-1} $(VENV)/bin/pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
-	  $(VENV)/bin/pytest -q -m "not browser"; \
+	  $(VENV)/bin/pytest -q -m "not browser" --only-database-tests; \
 	fi
 
 bench: install translations wrk ## Run the benchmarks (prints tables; see docs/benchmarks.md)

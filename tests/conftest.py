@@ -29,6 +29,37 @@ pytest_plugins = [
 ]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--only-database-tests",
+        action="store_true",
+        help="deselect the tests that use no database (the PostgreSQL pass of `make test`)",
+    )
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether a test can touch the test database: through the `database_url` fixture (which
+    every fixture that opens the test database depends on: app, client, db, the factories), or
+    because it says so with the `database` or `postgres_only` marker (tests that read
+    TEST_DATABASE_URL themselves)."""
+    return (
+        "database_url" in getattr(item, "fixturenames", ())
+        or item.get_closest_marker("database") is not None
+        or item.get_closest_marker("postgres_only") is not None
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--only-database-tests"):
+        return
+    # Pure-Python tests behave the same on any database: they ran in the SQLite pass already.
+    keep = [item for item in items if uses_database(item)]
+    dropped = [item for item in items if not uses_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 def _database_url(tmp_dir: Path) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
 
@@ -69,20 +100,34 @@ def _empty_all_tables() -> None:
             conn.execute(_RESTART_SEQUENCES)
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
+def make_test_app(database_url: str, root: Path) -> Flask:
+    """The shop under TestingConfig on the test database, its index and files under `root`."""
+    return create_app(
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=database_url,
-        SEARCH_INDEX_DIR=str(tmp_path / "index"),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        CERTIFICATE_SCAN_ROOT=str(tmp_path / "scans"),
+        SEARCH_INDEX_DIR=str(root / "index"),
+        MEDIA_ROOT=str(root / "media"),
+        CERTIFICATE_SCAN_ROOT=str(root / "scans"),
     )
+
+
+@contextmanager
+def app_context_for_test(app: Flask) -> Iterator[Flask]:
+    """One test's app context on an emptied database; its session (and any search rebuild it
+    started) finished afterwards."""
     with app.app_context():
         _empty_all_tables()
         yield app
         finish_background_work()
         db.session.remove()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = make_test_app(database_url, tmp_path)
+    with app_context_for_test(app):
+        yield app
+    with app.app_context():
         db.engine.dispose()
 
 

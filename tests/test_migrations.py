@@ -46,7 +46,7 @@ def test_current_database_is_at_head(app):
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def scratch_database(request, tmp_path) -> Iterator[str]:
+def scratch_database(database_url, request, tmp_path) -> Iterator[str]:
     """An empty database of its own: a SQLite file, or a fresh schema in TEST_DATABASE_URL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"

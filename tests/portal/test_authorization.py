@@ -18,9 +18,26 @@ from catalog.models import Certificate, Product, ProductImage
 from core.db import db
 from orders.models import OrderPart
 from storefront.access import declared_access
+from tests.conftest import app_context_for_test, make_test_app
 from tests.fixtures.portal import PDF_BYTES, image_bytes
 
 ROLES = ("anonymous", "buyer", "member_b", "admin", "member_a", "owner_a")
+
+
+@pytest.fixture(scope="module")
+def matrix_app(database_url, tmp_path_factory):
+    """One app for this module's few hundred cases: building an app (its URL map) cost more than
+    most cases. Each case still gets its own app context on an emptied database (`app` below)."""
+    shared = make_test_app(database_url, tmp_path_factory.mktemp("matrix"))
+    yield shared
+    with shared.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(matrix_app):
+    with app_context_for_test(matrix_app):
+        yield matrix_app
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -278,7 +295,7 @@ def matrix_world(app, portal_world, make_order, make_certificate, make_user, mak
 
     world = portal_world
     scan_root = Path(app.config["CERTIFICATE_SCAN_ROOT"])
-    (scan_root / "a").mkdir(parents=True)
+    (scan_root / "a").mkdir(parents=True, exist_ok=True)  # the app (and its folders) is shared
     (scan_root / "a" / "scan.pdf").write_bytes(PDF_BYTES)
     cert = make_certificate(
         world["product_a"],
