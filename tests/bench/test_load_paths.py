@@ -102,7 +102,7 @@ class _QuietServer(ThreadingHTTPServer):
 def recorder():
     _Recorder.seen = Counter()
     server = _QuietServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", _Recorder.seen
     server.shutdown()

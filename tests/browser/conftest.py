@@ -51,7 +51,7 @@ def browser() -> Iterator:
 def live_server(app) -> Iterator[str]:
     """Serve the test app (same database as the test) on a free port; yields the base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

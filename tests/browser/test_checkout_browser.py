@@ -21,7 +21,7 @@ def live_server(app):
         pytest.skip("browser tests run on the SQLite file database")
     app.config["WTF_CSRF_ENABLED"] = True  # the real forms, with their tokens
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

@@ -19,7 +19,7 @@ def live_server(app):
         pytest.skip("browser tests run on the SQLite file database")
     app.config["WTF_CSRF_ENABLED"] = True
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -103,7 +103,7 @@ def test_the_503_page_while_the_database_is_unreachable(browser, tmp_path):
         SEARCH_INDEX_DIR=str(tmp_path / "index"),
     )
     server = make_server("127.0.0.1", 0, down, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     context = browser.new_context(locale="vi-VN")
     try:

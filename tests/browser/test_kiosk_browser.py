@@ -211,7 +211,7 @@ def test_language_switch_axe_and_targets_on_every_screen(live_server, browser, k
 @pytest.fixture
 def stoppable_server(app) -> Iterator[tuple[str, callable]]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     stopped = []
 

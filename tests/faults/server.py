@@ -3,6 +3,7 @@ with its own environment, polled until it answers, its worker processes known by
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -118,9 +119,15 @@ class ShopServer:
         return sorted(children)
 
     def stop(self) -> None:
+        """Stop at once: every test has checked what it wanted by now, and a graceful stop (or
+        even gunicorn's quick one) spent seconds per module waiting for its workers to leave."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
+        workers = self.worker_pids()
+        self.process.send_signal(signal.SIGINT)
+        for pid in workers:  # a gthread worker can take seconds to leave even on a quick stop
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:

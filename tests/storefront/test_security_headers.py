@@ -36,7 +36,7 @@ def assert_security_headers(headers, where: str, https: bool = False) -> None:
 @pytest.fixture
 def http_server(app) -> Iterator[tuple[str, int]]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield "127.0.0.1", server.server_port
