@@ -78,18 +78,12 @@ def main(argv: list[str]) -> int:
 
 def _setup(folder: str, producers, products, certificates) -> int:
     from flask_migrate import upgrade
-    from sqlalchemy import insert
 
-    from catalog.models import Certificate, Producer, Product
-    from core.db import db
+    from bench.search_bench import insert_catalog
     from search.indexer import rebuild_index
 
     upgrade()
-    db.session.execute(insert(Producer), producers)
-    for start in range(0, len(products), 5000):
-        db.session.execute(insert(Product), products[start : start + 5000])
-        db.session.execute(insert(Certificate), certificates[start : start + 5000])
-    db.session.commit()
+    insert_catalog(producers, products, certificates)
     started = time.perf_counter()
     rebuild_index(f"{folder}/index")
     print(f"index built in {time.perf_counter() - started:.0f} s")  # noqa: T201 - a script

@@ -502,11 +502,23 @@ def _has_dbstat(conn) -> bool:
         return False
 
 
-def run_size(count: int, query_count: int) -> tuple[dict, dict]:
-    from flask_migrate import upgrade
+def insert_catalog(producers: list[dict], products: list[dict], certificates: list[dict]) -> None:
+    """Bulk-insert a generated catalog (`generate`) into the app's database, and commit."""
     from sqlalchemy import insert
 
     from catalog.models import Certificate, Producer, Product
+    from core.db import db
+
+    db.session.execute(insert(Producer), producers)
+    for start in range(0, len(products), 5000):
+        db.session.execute(insert(Product), products[start : start + 5000])
+        db.session.execute(insert(Certificate), certificates[start : start + 5000])
+    db.session.commit()
+
+
+def run_size(count: int, query_count: int) -> tuple[dict, dict]:
+    from flask_migrate import upgrade
+
     from config import TestingConfig
     from core.db import db
     from storefront import create_app
@@ -530,11 +542,7 @@ def run_size(count: int, query_count: int) -> tuple[dict, dict]:
         prefixes.append(unicodedata.normalize("NFC", text))
     with app.app_context():
         upgrade()
-        db.session.execute(insert(Producer), producers)
-        for start in range(0, len(products), 5000):
-            db.session.execute(insert(Product), products[start : start + 5000])
-            db.session.execute(insert(Certificate), certificates[start : start + 5000])
-        db.session.commit()
+        insert_catalog(producers, products, certificates)
         whoosh = bench_whoosh(app, queries, prefixes)
         fts = bench_fts5(db_path, queries, prefixes)
         db.session.remove()
