@@ -37,23 +37,9 @@ def select_locale() -> str:
     )
 
 
-_LOCALE_NAME_MEMO = "ocop_locale_name"
-
-
 def current_locale() -> str:
-    """The request's locale code ("vi", "en", …), memoised beside Flask-Babel's Locale object
-    (templates ask ~100 times a page; `force_locale`/`refresh` replace or drop the Locale)."""
-    namespace = g.get("_flask_babel") if g else None
-    if namespace is not None:
-        memo = getattr(namespace, _LOCALE_NAME_MEMO, None)
-        if memo is not None and memo[0] is getattr(namespace, "babel_locale", None):
-            return memo[1]
-    locale = get_locale()
-    name = str(locale or "vi")
-    namespace = g.get("_flask_babel") if g else None
-    if locale is not None and namespace is not None:
-        setattr(namespace, _LOCALE_NAME_MEMO, (locale, name))
-    return name
+    """The request's locale code ("vi", "en", …); templates ask ~100 times a page."""
+    return _per_request_locale("ocop_locale_name", lambda: str(get_locale() or "vi"))
 
 
 def vnd_filter(amount: int) -> str:
@@ -71,25 +57,26 @@ def local_date_filter(value: date | datetime | None, fmt: str = "medium") -> str
     return format_date(value, format=fmt, locale=current_locale())
 
 
-_TRANSLATIONS_MEMO = "ocop_translations"
+def _per_request_locale(memo_name: str, compute):
+    """`compute()` memoised on Flask-Babel's per-request namespace beside the Locale object it
+    was computed for. Flask-Babel resolves domain, locale and catalog on every call (~20 µs);
+    `force_locale` and `refresh` replace or drop that Locale, which makes the memo miss."""
+    namespace = g.get("_flask_babel") if g else None
+    if namespace is not None:
+        memo = getattr(namespace, memo_name, None)
+        if memo is not None and memo[0] is getattr(namespace, "babel_locale", None):
+            return memo[1]
+    value = compute()  # sets the namespace's Locale when it is the first call
+    namespace = g.get("_flask_babel") if g else None
+    locale = getattr(namespace, "babel_locale", None) if namespace is not None else None
+    if locale is not None:
+        setattr(namespace, memo_name, (locale, value))
+    return value
 
 
 def request_translations():
-    """The translations of the current locale, memoised on Flask-Babel's own per-request
-    namespace next to the Locale object they belong to. Flask-Babel resolves domain, locale
-    and cache on every call (~20 µs, ~100 calls a listing page); `force_locale` and `refresh`
-    replace or drop that Locale, which makes the memo miss."""
-    namespace = g.get("_flask_babel")
-    if namespace is not None:
-        memo = getattr(namespace, _TRANSLATIONS_MEMO, None)
-        if memo is not None and memo[0] is getattr(namespace, "babel_locale", None):
-            return memo[1]
-    translations = get_translations()
-    namespace = g.get("_flask_babel")
-    locale = getattr(namespace, "babel_locale", None) if namespace is not None else None
-    if locale is not None:
-        setattr(namespace, _TRANSLATIONS_MEMO, (locale, translations))
-    return translations
+    """The translations of the current locale, memoised per request (see above)."""
+    return _per_request_locale("ocop_translations", get_translations)
 
 
 def init_i18n(app: Flask) -> None:
