@@ -10,7 +10,7 @@ Flow of one search (`ProductSearch.search`):
    through `catalog.for_sale.for_sale_clause(on)` giving id → province, group, stars, price,
    stock, kept for `snapshot_ttl` seconds per calendar day `on`. Facets, filters, sorting and
    the total come from that one set, so the counts agree with what is listed;
-4. the rows on the page are loaded with `select_for_sale(on)` in rank order — the for-sale rule
+4. the rows on the page are loaded with `for_sale_in_order` in rank order — the for-sale rule
    is applied again on exactly what is shown, so a stale snapshot can hide a product for a few
    seconds but can never show one that is not for sale.
 
@@ -38,10 +38,8 @@ from datetime import date
 
 from whoosh.query import NullQuery, Query
 
-from catalog.for_sale import select_for_sale
-from catalog.models import Product
 from catalog.products.listing import ProductQuery, ResultPage
-from core.db import db
+from catalog.products.queries import for_sale_in_order
 
 from .analysis import fold, syllables
 from .autocomplete import Suggestion
@@ -578,7 +576,7 @@ class ProductSearch:
                 result.relaxed = bool(more.ids)
             extra = more.ids[: filters.per_page - len(page_ids)]
             page_ids = page_ids + extra
-        result.items = _load_rows_in_order(page_ids, on)
+        result.items = for_sale_in_order(page_ids, on)  # the for-sale rule again, on these rows
         result.related_total = sum(1 for p in result.items if p.id not in hits)
         return result
 
@@ -629,15 +627,6 @@ def _kind_levels(plan: list[Concept], snapshot: ForSaleSnapshot) -> Callable[[in
     first = frozenset().union(*(starting.get(head, frozenset()) for head in exact))
     second = frozenset().union(*(starting.get(head, frozenset()) for head in broader))
     return lambda pid: 2 if pid in first else 1 if pid in second else 0
-
-
-def _load_rows_in_order(page_ids: list[int], on: date) -> list[Product]:
-    if not page_ids:
-        return []
-    # The for-sale rule again, on exactly the rows shown.
-    products = db.session.scalars(select_for_sale(on).where(Product.id.in_(page_ids)))
-    by_id = {product.id: product for product in products}
-    return [by_id[pid] for pid in page_ids if pid in by_id]
 
 
 # --- module-level entry points ---------------------------------------------------------------
