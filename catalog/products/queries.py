@@ -66,12 +66,6 @@ def count_all_products() -> int:
     return int(db.session.scalar(select(func.count(Product.id))) or 0)
 
 
-
-
-
-
-
-
 def get_product_by_slug(slug: str) -> Product | None:
     """Any product (for sale or not), loaded with its producer, certificates and images."""
     query = select(Product).options(*one_product_load_options()).where(Product.slug == slug)
