@@ -3,8 +3,10 @@ behind `flask catalog import` and the admin's registry import page.
 
 The file is read as a stream (`catalog/csv_reader.py`: encoding found, fields held to a size
 limit, each record with the line it starts on). Each row is validated in full — lengths against
-the columns they go to, so SQLite and PostgreSQL answer alike — before anything is written, and
-written inside its own savepoint. A file imports whole or not at all; with `skip_bad` the good
+the columns they go to, so SQLite and PostgreSQL answer alike — before anything is written.
+Valid rows are written a batch at a time (`_Writer`: lookups held in memory, one savepoint and
+one flush per batch; a batch the database refuses is retried row by row, each row in its own
+savepoint). A file imports whole or not at all; with `skip_bad` the good
 rows go in and the bad ones are reported. Every problem is a code with parameters, the line the
 record starts on and the column. Rows are upserted by SKU: importing the same file twice changes
 nothing the second time. Every import that saves anything leaves one audit entry, in the same
