@@ -1,0 +1,330 @@
+"""A Whoosh segment writer for full rebuilds: the same index, written with less Python per token.
+
+A full reindex spent its time in three places (profile of 3,000 products, issue 12): Whoosh's
+per-token analysis (a generator per filter, a `Token` object per word, the same name analysed
+three times for `name`, `name_k` and `name_j`), the posting pool (a five-item tuple per posting,
+sized, sorted with every other posting and spilled to disk a million at a time) and writing the
+postings (the field length of every posting read back from the lengths column on disk). The
+vocabulary is small and the tokens many, so `BulkWriter`:
+
+* analyses each text once into syllables and maps each syllable through a per-process memo to its
+  folded form and tone key; the English fields map each word through a memo of Whoosh's own
+  lowercase/stop/stem steps (`_FieldKind`, chosen by comparing the field's analyzer with
+  `search.analysis`'s factories, so a field analysed otherwise goes through Whoosh unchanged);
+* keeps postings grouped by (field, term) as they come — documents are added in increasing
+  number, so each list is already in order, and only the distinct terms need sorting;
+* keeps every document's field lengths in memory for the posting blocks' length statistics.
+
+What it writes is what Whoosh's `SegmentWriter` writes for the same documents, file for file:
+`tests/search/test_bulk_writer.py` compares the two, and the per-token results of the memoised
+analysis with the analyzers' own. It only adds documents to a new, empty index (a rebuild);
+refreshes keep using Whoosh's writer.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterator
+from enum import Enum
+from typing import Any
+
+from whoosh import formats
+from whoosh.analysis import StemFilter, StopFilter
+from whoosh.analysis.tokenizers import RegexTokenizer
+from whoosh.fields import FieldType
+from whoosh.system import emptybytes, pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
+
+from core.text import fold, nfc
+
+from .analysis import (
+    SYLLABLE_RE,
+    english_analyzer,
+    folded_analyzer,
+    joined_analyzer,
+    tone_key,
+    tone_key_analyzer,
+)
+
+# A memo grows with the catalog's vocabulary (a few tens of thousands of words); past this it
+# is cleared, so text that is not Vietnamese or English cannot make it grow without bound.
+_MEMO_LIMIT = 500_000
+
+
+class _FieldKind(Enum):
+    FOLDED = "folded"
+    TONE_KEY = "tone_key"
+    JOINED = "joined"
+    ENGLISH = "english"
+
+
+def field_kinds(schema) -> dict[str, _FieldKind]:
+    """The fields whose analysis `BulkWriter` does itself: Frequency-format fields whose analyzer
+    equals one of `search.analysis`'s (anything else goes through Whoosh's `field.index`)."""
+    known = {
+        _FieldKind.FOLDED: folded_analyzer(),
+        _FieldKind.TONE_KEY: tone_key_analyzer(),
+        _FieldKind.JOINED: joined_analyzer(),
+        _FieldKind.ENGLISH: english_analyzer(),
+    }
+    kinds: dict[str, _FieldKind] = {}
+    for name, field in schema.items():
+        if type(field.format) is not formats.Frequency or not field.indexed:
+            continue
+        for kind, analyzer in known.items():
+            if field.analyzer == analyzer:
+                kinds[name] = kind
+                break
+    return kinds
+
+
+class _Syllables:
+    """Per-syllable memo: the raw `\\w+` match → (folded form, tone key), exactly what the
+    tokenizer + LowercaseFilter + FoldFilter / ToneKeyFilter chains give for it."""
+
+    def __init__(self) -> None:
+        self.forms: dict[str, tuple[str, str]] = {}
+
+    def of(self, raw: str) -> tuple[str, str]:
+        forms = self.forms.get(raw)
+        if forms is None:
+            if len(self.forms) >= _MEMO_LIMIT:
+                self.forms.clear()
+            lower = raw.lower()
+            forms = self.forms[raw] = (fold(lower), tone_key(lower))
+        return forms
+
+
+class _EnglishWords:
+    """Per-word memo of Whoosh's StemmingAnalyzer: the raw token → its stem, or None when the
+    StopFilter drops it. Built from the analyzer's own tokenizer, stop list and stemmer."""
+
+    def __init__(self, analyzer) -> None:
+        tokenizer, _lower, stop, stem = analyzer.items
+        assert isinstance(tokenizer, RegexTokenizer) and not tokenizer.gaps
+        assert isinstance(stop, StopFilter) and isinstance(stem, StemFilter)
+        self.pattern = tokenizer.expression
+        self.stop = stop
+        self.stemfn = stem.stemfn
+        self.ignore = stem.ignore
+        self.stems: dict[str, str | None] = {}
+
+    def terms(self, value: str) -> list[str]:
+        stems = self.stems
+        out = []
+        for match in self.pattern.finditer(value):
+            raw = match.group()
+            if raw in stems:
+                term = stems[raw]
+            else:
+                if len(stems) >= _MEMO_LIMIT:
+                    stems.clear()
+                term = stems[raw] = self._analyse(raw)
+            if term is not None:
+                out.append(term)
+        return out
+
+    def _analyse(self, raw: str) -> str | None:
+        text = raw.lower()
+        stop = self.stop
+        if len(text) < stop.min or (stop.max is not None and len(text) > stop.max):
+            return None
+        if text in stop.stops:
+            return None
+        return text if text in self.ignore else self.stemfn(text)
+
+
+_SYLLABLES = _Syllables()
+
+
+def _syllable_forms(value: str) -> list[tuple[str, str]]:
+    of = _SYLLABLES.of
+    return [of(raw) for raw in SYLLABLE_RE.findall(nfc(value))]
+
+
+class _Postings:
+    """The pool: postings grouped by (field, term bytes), each list in document order.
+
+    Stands in for Whoosh's `PostingPool` (which `SegmentWriter.__init__` creates); only
+    `BulkWriter` feeds it, through `entry`.
+    """
+
+    def __init__(self) -> None:
+        self.terms: dict[tuple[str, bytes], tuple[array, list]] = {}
+        self.fieldnames: set[str] = set()
+
+    def entry(self, fieldname: str, tbytes: bytes) -> tuple[array, list]:
+        key = (fieldname, tbytes)
+        found = self.terms.get(key)
+        if found is None:
+            found = self.terms[key] = (array("I"), [])
+            self.fieldnames.add(fieldname)
+        return found
+
+    def add(self, item: tuple) -> None:
+        raise NotImplementedError("BulkWriter only adds documents to a new index")
+
+    def cleanup(self) -> None:
+        self.terms.clear()
+
+
+class BulkWriter(SegmentWriter):
+    """`SegmentWriter` for adding documents to an empty index (see the module docstring).
+
+    Use it as Whoosh's writer: `BulkWriter(ix, limitmb=…)`, `add_document(**fields)`,
+    `commit()` / `cancel()`. Deleting, updating and merging other segments are refused: a
+    rebuild only adds.
+    """
+
+    def __init__(self, ix, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        if self.segments:
+            raise ValueError("BulkWriter writes only into an empty index")
+        self.pool.cleanup()  # Whoosh's pool: nothing in it yet, no run files
+        self.pool = _Postings()
+        self._kinds = field_kinds(self.schema)
+        english = [self.schema[n].analyzer for n, k in self._kinds.items() if k is _FieldKind.ENGLISH]
+        self._english = _EnglishWords(english[0]) if english else None
+        # fieldname → docnum → the length the lengths column gives back (quantised to a byte)
+        self._lengths: dict[str, dict[int, int | None]] = {}
+        # freq → (weight, vbytes) per field boost: shared objects, not one pair per posting
+        self._values: dict[tuple[float, int], tuple[float, bytes]] = {}
+        self._term_bytes: dict[str, bytes] = {}
+
+    # --- documents ---------------------------------------------------------------------
+
+    def _terms(self, kind: _FieldKind, value: str, cache: dict[str, list]) -> list[str]:
+        if kind is _FieldKind.ENGLISH:
+            assert self._english is not None
+            return self._english.terms(value)
+        forms = cache.get(value)
+        if forms is None:
+            forms = cache[value] = _syllable_forms(value)
+        if kind is _FieldKind.FOLDED:
+            return [folded for folded, _ in forms]
+        if kind is _FieldKind.TONE_KEY:
+            return [key for _, key in forms]
+        folded = [f for f, _ in forms]
+        return [a + b for a, b in zip(folded, folded[1:], strict=False)]
+
+    def _items(
+        self, field: FieldType, kind: _FieldKind, value: Any, cache: dict[str, list]
+    ) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """What `field.index(value)` yields, from the memoised analysis."""
+        if not isinstance(value, str):
+            yield from field.index(value)  # lists/tuples and errors: Whoosh's own handling
+            return
+        boost = field.format.field_boost
+        values = self._values
+        term_bytes = self._term_bytes
+        for term, freq in Counter(self._terms(kind, value, cache)).items():
+            tbytes = term_bytes.get(term)
+            if tbytes is None:
+                if len(term_bytes) >= _MEMO_LIMIT:
+                    term_bytes.clear()
+                tbytes = term_bytes[term] = term.encode("utf-8")
+            pair = values.get((boost, freq))
+            if pair is None:
+                pair = values[(boost, freq)] = (float(freq) * boost, pack_uint(freq))
+            yield tbytes, freq, pair[0], pair[1]
+
+    def add_document(self, **fields: Any) -> None:
+        # Whoosh's SegmentWriter.add_document (2.7.5), with the analysis and the pool above.
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        entry = self.pool.entry
+        kinds = self._kinds
+        cache: dict[str, list] = {}  # text → syllable forms, for the fields sharing a text
+
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    kind = kinds.get(fieldname)
+                    items = (
+                        field.index(value)
+                        if kind is None
+                        else self._items(field, kind, value, cache)
+                    )
+                    scorable = field.scorable
+                    for tbytes, freq, weight, vbytes in items:
+                        if fieldboost != 1.0:
+                            weight *= fieldboost
+                        if scorable:
+                            length += freq
+                        docs, values = entry(fieldname, tbytes)
+                        docs.append(docnum)
+                        values.append((weight, vbytes))
+                if field.separate_spelling() or field.vector:
+                    raise ValueError(f"BulkWriter does not write spelling or vectors ({fieldname})")
+                customval = fields.get("_stored_%s" % fieldname, value)
+                sv = customval if field.stored else None
+                perdocwriter.add_field(fieldname, field, sv, length)
+                if length:
+                    byte = length_to_byte(length)
+                    self._lengths.setdefault(fieldname, {})[docnum] = (
+                        byte_to_length(byte) if byte else None
+                    )
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def delete_document(self, docnum: int, delete: bool = True) -> None:
+        raise NotImplementedError("BulkWriter only adds documents to a new index")
+
+    def add_reader(self, reader) -> None:
+        raise NotImplementedError("BulkWriter only adds documents to a new index")
+
+    # --- postings ----------------------------------------------------------------------
+
+    def _flush_segment(self) -> None:
+        # Whoosh's FieldWriter.add_postings over the sorted pool, with lengths from memory.
+        self.perdocwriter.close()
+        writer = self.fieldwriter
+        schema = self.schema
+        lastfn: str | None = None
+        lengths: dict[int, int | None] = {}
+        missing: int | None = 0
+        add: Callable[..., None] = writer.add
+        for (fieldname, tbytes), (docs, values) in sorted(self.pool.terms.items()):
+            if fieldname != lastfn:
+                if lastfn is not None:
+                    writer.finish_field()
+                writer.start_field(fieldname, schema[fieldname])
+                lastfn = fieldname
+                # As the lengths column answers: 0 for a field without one, None for a
+                # document without a length in a field that has one.
+                lengths = self._lengths.get(fieldname, {})
+                missing = None if fieldname in self._lengths else 0
+            writer.start_term(tbytes)
+            for docnum, (weight, vbytes) in zip(docs, values, strict=True):
+                add(
+                    docnum,
+                    weight,
+                    emptybytes if vbytes is None else vbytes,
+                    lengths.get(docnum, missing),
+                )
+            writer.finish_term()
+        if lastfn is not None:
+            writer.finish_field()
+        writer.close()
