@@ -78,7 +78,7 @@ def dump_index(index_dir: str, out: str) -> str:
             digest.update(line.encode("utf-8") + b"\n")
 
         emit(f"doc_count {reader.doc_count()}")
-        for docnum, fields in sorted(reader.iter_docs(), key=lambda item: int(item[1]["pid"])):
+        for _docnum, fields in sorted(reader.iter_docs(), key=lambda item: int(item[1]["pid"])):
             emit(f"stored {sorted(fields.items())}")
         for name in sorted(ix.schema.names()):
             if not ix.schema[name].scorable:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import Any
 
@@ -33,7 +32,7 @@ from whoosh import formats
 from whoosh.analysis import StemFilter, StopFilter
 from whoosh.analysis.tokenizers import RegexTokenizer
 from whoosh.fields import FieldType
-from whoosh.system import emptybytes, pack_uint
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -145,29 +144,33 @@ def _syllable_forms(value: str) -> list[tuple[str, str]]:
 
 
 class _Postings:
-    """The pool: postings grouped by (field, term bytes), each list in document order.
-
-    Stands in for Whoosh's `PostingPool` (which `SegmentWriter.__init__` creates); only
-    `BulkWriter` feeds it, through `entry`.
-    """
+    """The pool: per field, term → its postings (document numbers, weights, encoded values),
+    each in document order. Stands in for Whoosh's `PostingPool`; only `BulkWriter` feeds it."""
 
     def __init__(self) -> None:
-        self.terms: dict[tuple[str, bytes], tuple[array, list]] = {}
+        # fieldname → term (text for the fields analysed here, bytes for the others) → lists
+        self.fields: dict[str, dict[str | bytes, tuple[array, array, list]]] = {}
         self.fieldnames: set[str] = set()
 
-    def entry(self, fieldname: str, tbytes: bytes) -> tuple[array, list]:
-        key = (fieldname, tbytes)
-        found = self.terms.get(key)
-        if found is None:
-            found = self.terms[key] = (array("I"), [])
+    def terms_of(self, fieldname: str) -> dict[str | bytes, tuple[array, array, list]]:
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
             self.fieldnames.add(fieldname)
-        return found
+        return terms
+
+    def sorted_terms(self, fieldname: str) -> list[tuple[bytes, tuple[array, array, list]]]:
+        """The field's terms as UTF-8 bytes in Whoosh's order (sorted by bytes)."""
+        return sorted(
+            (term.encode("utf-8") if isinstance(term, str) else term, postings)
+            for term, postings in self.fields[fieldname].items()
+        )
 
     def add(self, item: tuple) -> None:
         raise NotImplementedError("BulkWriter only adds documents to a new index")
 
     def cleanup(self) -> None:
-        self.terms.clear()
+        self.fields.clear()
 
 
 class BulkWriter(SegmentWriter):
@@ -181,17 +184,22 @@ class BulkWriter(SegmentWriter):
     def __init__(self, ix, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         if self.segments:
+            self.cancel()
             raise ValueError("BulkWriter writes only into an empty index")
         self.pool.cleanup()  # Whoosh's pool: nothing in it yet, no run files
         self.pool = _Postings()
         self._kinds = field_kinds(self.schema)
-        english = [self.schema[n].analyzer for n, k in self._kinds.items() if k is _FieldKind.ENGLISH]
+        english = [
+            self.schema[name].analyzer
+            for name, kind in self._kinds.items()
+            if kind is _FieldKind.ENGLISH
+        ]
         self._english = _EnglishWords(english[0]) if english else None
-        # fieldname → docnum → the length the lengths column gives back (quantised to a byte)
-        self._lengths: dict[str, dict[int, int | None]] = {}
-        # freq → (weight, vbytes) per field boost: shared objects, not one pair per posting
-        self._values: dict[tuple[float, int], tuple[float, bytes]] = {}
-        self._term_bytes: dict[str, bytes] = {}
+        # fieldname → per document (by number) the length the lengths column gives back
+        # (quantised to a byte; 0 when none)
+        self._lengths: dict[str, array] = {}
+        # freq → encoded value (Frequency's pack_uint), shared rather than one per posting
+        self._packed: dict[int, bytes] = {}
 
     # --- documents ---------------------------------------------------------------------
 
@@ -210,25 +218,24 @@ class BulkWriter(SegmentWriter):
         return [a + b for a, b in zip(folded, folded[1:], strict=False)]
 
     def _items(
-        self, field: FieldType, kind: _FieldKind, value: Any, cache: dict[str, list]
-    ) -> Iterator[tuple[bytes, int, float, bytes]]:
-        """What `field.index(value)` yields, from the memoised analysis."""
-        if not isinstance(value, str):
-            yield from field.index(value)  # lists/tuples and errors: Whoosh's own handling
-            return
+        self, field: FieldType, kind: _FieldKind | None, value: Any, cache: dict[str, list]
+    ) -> list[tuple[str | bytes, int, float, bytes]]:
+        """What `field.index(value)` yields (as text for the fields analysed here)."""
+        if kind is None or not isinstance(value, str):
+            items = field.index(value)  # other fields, lists/tuples, errors: Whoosh's own
+            if kind is None:
+                return list(items)
+            return [(tbytes.decode("utf-8"), f, w, v) for tbytes, f, w, v in items]
+        # Frequency.word_values: weight = the tokens' boosts (1.0 each) × the format's boost
         boost = field.format.field_boost
-        values = self._values
-        term_bytes = self._term_bytes
+        packed = self._packed
+        items = []
         for term, freq in Counter(self._terms(kind, value, cache)).items():
-            tbytes = term_bytes.get(term)
-            if tbytes is None:
-                if len(term_bytes) >= _MEMO_LIMIT:
-                    term_bytes.clear()
-                tbytes = term_bytes[term] = term.encode("utf-8")
-            pair = values.get((boost, freq))
-            if pair is None:
-                pair = values[(boost, freq)] = (float(freq) * boost, pack_uint(freq))
-            yield tbytes, freq, pair[0], pair[1]
+            vbytes = packed.get(freq)
+            if vbytes is None:
+                vbytes = packed[freq] = pack_uint(freq)
+            items.append((term, freq, float(freq) * boost, vbytes))
+        return items
 
     def add_document(self, **fields: Any) -> None:
         # Whoosh's SegmentWriter.add_document (2.7.5), with the analysis and the pool above.
@@ -236,7 +243,6 @@ class BulkWriter(SegmentWriter):
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        entry = self.pool.entry
         kinds = self._kinds
         cache: dict[str, list] = {}  # text → syllable forms, for the fields sharing a text
 
@@ -254,34 +260,34 @@ class BulkWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
-                    kind = kinds.get(fieldname)
-                    items = (
-                        field.index(value)
-                        if kind is None
-                        else self._items(field, kind, value, cache)
-                    )
+                    items = self._items(field, kinds.get(fieldname), value, cache)
                     scorable = field.scorable
-                    for tbytes, freq, weight, vbytes in items:
-                        if fieldboost != 1.0:
-                            weight *= fieldboost
+                    terms = self.pool.terms_of(fieldname)
+                    for term, freq, weight, vbytes in items:
                         if scorable:
                             length += freq
-                        docs, values = entry(fieldname, tbytes)
-                        docs.append(docnum)
-                        values.append((weight, vbytes))
+                        postings = terms.get(term)
+                        if postings is None:
+                            postings = terms[term] = (array("I"), array("d"), [])
+                        postings[0].append(docnum)
+                        postings[1].append(weight * fieldboost)
+                        postings[2].append(vbytes)
                 if field.separate_spelling() or field.vector:
-                    raise ValueError(f"BulkWriter does not write spelling or vectors ({fieldname})")
-                customval = fields.get("_stored_%s" % fieldname, value)
+                    raise ValueError(f"BulkWriter writes no spelling or vectors ({fieldname})")
+                customval = fields.get(f"_stored_{fieldname}", value)
                 sv = customval if field.stored else None
                 perdocwriter.add_field(fieldname, field, sv, length)
                 if length:
-                    byte = length_to_byte(length)
-                    self._lengths.setdefault(fieldname, {})[docnum] = (
-                        byte_to_length(byte) if byte else None
-                    )
+                    lengths = self._lengths.get(fieldname)
+                    if lengths is None:
+                        lengths = self._lengths[fieldname] = array("I")
+                    if len(lengths) <= docnum:
+                        lengths.extend([0] * (docnum + 1 - len(lengths)))
+                    lengths[docnum] = byte_to_length(length_to_byte(length))
                 column = field.column_type
                 if column and customval is not None:
-                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+                    cv = field.to_column_value(customval)
+                    perdocwriter.add_column_value(fieldname, column, cv)
         except Exception:
             perdocwriter.cancel_doc()
             raise
@@ -298,33 +304,46 @@ class BulkWriter(SegmentWriter):
     # --- postings ----------------------------------------------------------------------
 
     def _flush_segment(self) -> None:
-        # Whoosh's FieldWriter.add_postings over the sorted pool, with lengths from memory.
+        # Whoosh's FieldWriter.add_postings over the sorted pool: start_field, start_term,
+        # one `add_posting` per posting, finish_term. The postings writer's block buffer is
+        # filled a block at a time instead (as `add_posting` would: blocks of `_blocklimit`,
+        # each written when the next posting arrives, the last by `finish_postings`), with
+        # the lengths from memory instead of the lengths column.
         self.perdocwriter.close()
         writer = self.fieldwriter
         schema = self.schema
-        lastfn: str | None = None
-        lengths: dict[int, int | None] = {}
-        missing: int | None = 0
-        add: Callable[..., None] = writer.add
-        for (fieldname, tbytes), (docs, values) in sorted(self.pool.terms.items()):
-            if fieldname != lastfn:
-                if lastfn is not None:
-                    writer.finish_field()
-                writer.start_field(fieldname, schema[fieldname])
-                lastfn = fieldname
-                # As the lengths column answers: 0 for a field without one, None for a
-                # document without a length in a field that has one.
-                lengths = self._lengths.get(fieldname, {})
-                missing = None if fieldname in self._lengths else 0
-            writer.start_term(tbytes)
-            for docnum, (weight, vbytes) in zip(docs, values, strict=True):
-                add(
-                    docnum,
-                    weight,
-                    emptybytes if vbytes is None else vbytes,
-                    lengths.get(docnum, missing),
-                )
-            writer.finish_term()
-        if lastfn is not None:
+        for fieldname in sorted(self.pool.fields):
+            writer.start_field(fieldname, schema[fieldname])
+            postwriter = writer._postwriter
+            limit = postwriter._blocklimit
+            # A field without a lengths column answers 0 (no statistics), as Whoosh's does.
+            lengths = self._lengths.get(fieldname)
+            for tbytes, (docs, weights, values) in self.pool.sorted_terms(fieldname):
+                writer.start_term(tbytes)
+                count = len(docs)
+                for start in range(0, count, limit):
+                    if start:
+                        postwriter._write_block()
+                    end = start + limit
+                    _fill_block(
+                        postwriter, docs[start:end], weights[start:end], values[start:end], lengths
+                    )
+                writer.finish_term()
             writer.finish_field()
         writer.close()
+
+
+def _fill_block(
+    postwriter, docs: array, weights: array, values: list, lengths: array | None
+) -> None:
+    """Set the postings writer's buffered block as `add_posting` would have, posting by posting."""
+    postwriter._ids = array("I", docs)
+    postwriter._weights = array("f", weights)
+    postwriter._values = [v for v in values if v]
+    postwriter._maxweight = max(0, max(weights))
+    if lengths is not None:
+        found = [lengths[d] for d in docs if d < len(lengths) and lengths[d]]
+    else:
+        found = []
+    postwriter._minlength = min(found) if found else None
+    postwriter._maxlength = max(found) if found else 0
