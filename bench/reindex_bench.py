@@ -83,9 +83,7 @@ def dump_index(index_dir: str, out: str) -> str:
         for name in sorted(ix.schema.names()):
             if not ix.schema[name].scorable:
                 continue
-            lengths = sorted(
-                (int(pid_of[d]), reader.doc_field_length(d, name, 0)) for d in pid_of
-            )
+            lengths = sorted((int(pid_of[d]), reader.doc_field_length(d, name, 0)) for d in pid_of)
             emit(f"lengths {name} {lengths}")
         for fieldname, term in reader.all_terms():
             text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
@@ -113,9 +111,9 @@ def build(tree: str, folder: str, keep: bool, dump: str | None) -> None:
         count = rebuild_index(index_dir)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         children = os.times()
-        size = sum(
-            f.stat().st_size for f in Path(index_dir).resolve().iterdir() if f.is_file()
-        ) / 1e6
+        size = (
+            sum(f.stat().st_size for f in Path(index_dir).resolve().iterdir() if f.is_file()) / 1e6
+        )
         print(  # noqa: T201
             f"built {count} products: CPU {cpu:.1f} s (children {children.children_user:.1f} s), "
             f"wall {wall:.1f} s, index {size:.1f} MB, load average "

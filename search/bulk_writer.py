@@ -143,6 +143,25 @@ def _syllable_forms(value: str) -> list[tuple[str, str]]:
     return [of(raw) for raw in SYLLABLE_RE.findall(nfc(value))]
 
 
+def analysed_terms(
+    kind: _FieldKind, value: str, english: _EnglishWords | None, cache: dict[str, list]
+) -> list[str]:
+    """The terms of `value` in a field of this kind, in order, repeats included — what the
+    field's analyzer yields. `cache` (text → syllable forms) serves fields sharing a text."""
+    if kind is _FieldKind.ENGLISH:
+        assert english is not None
+        return english.terms(value)
+    forms = cache.get(value)
+    if forms is None:
+        forms = cache[value] = _syllable_forms(value)
+    if kind is _FieldKind.FOLDED:
+        return [folded for folded, _ in forms]
+    if kind is _FieldKind.TONE_KEY:
+        return [key for _, key in forms]
+    folded = [f for f, _ in forms]
+    return [a + b for a, b in zip(folded, folded[1:], strict=False)]
+
+
 class _Postings:
     """The pool: per field, term → its postings (document numbers, weights, encoded values),
     each in document order. Stands in for Whoosh's `PostingPool`; only `BulkWriter` feeds it."""
@@ -203,20 +222,6 @@ class BulkWriter(SegmentWriter):
 
     # --- documents ---------------------------------------------------------------------
 
-    def _terms(self, kind: _FieldKind, value: str, cache: dict[str, list]) -> list[str]:
-        if kind is _FieldKind.ENGLISH:
-            assert self._english is not None
-            return self._english.terms(value)
-        forms = cache.get(value)
-        if forms is None:
-            forms = cache[value] = _syllable_forms(value)
-        if kind is _FieldKind.FOLDED:
-            return [folded for folded, _ in forms]
-        if kind is _FieldKind.TONE_KEY:
-            return [key for _, key in forms]
-        folded = [f for f, _ in forms]
-        return [a + b for a, b in zip(folded, folded[1:], strict=False)]
-
     def _items(
         self, field: FieldType, kind: _FieldKind | None, value: Any, cache: dict[str, list]
     ) -> list[tuple[str | bytes, int, float, bytes]]:
@@ -230,7 +235,7 @@ class BulkWriter(SegmentWriter):
         boost = field.format.field_boost
         packed = self._packed
         items = []
-        for term, freq in Counter(self._terms(kind, value, cache)).items():
+        for term, freq in Counter(analysed_terms(kind, value, self._english, cache)).items():
             vbytes = packed.get(freq)
             if vbytes is None:
                 vbytes = packed[freq] = pack_uint(freq)
