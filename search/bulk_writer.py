@@ -23,6 +23,7 @@ refreshes keep using Whoosh's writer.
 
 from __future__ import annotations
 
+import functools
 from array import array
 from collections import Counter
 from enum import Enum
@@ -139,8 +140,8 @@ _SYLLABLES = _Syllables()
 
 
 def _syllable_forms(value: str) -> list[tuple[str, str]]:
-    of = _SYLLABLES.of
-    return [of(raw) for raw in SYLLABLE_RE.findall(nfc(value))]
+    known, of = _SYLLABLES.forms.get, _SYLLABLES.of
+    return [known(raw) or of(raw) for raw in SYLLABLE_RE.findall(nfc(value))]
 
 
 def analysed_terms(
@@ -217,41 +218,33 @@ class BulkWriter(SegmentWriter):
         # fieldname → per document (by number) the length the lengths column gives back
         # (quantised to a byte; 0 when none)
         self._lengths: dict[str, array] = {}
-        # freq → encoded value (Frequency's pack_uint), shared rather than one per posting
-        self._packed: dict[int, bytes] = {}
 
     # --- documents ---------------------------------------------------------------------
 
-    def _items(
-        self, field: FieldType, kind: _FieldKind | None, value: Any, cache: dict[str, list]
-    ) -> list[tuple[str | bytes, int, float, bytes]]:
-        """What `field.index(value)` yields (as text for the fields analysed here)."""
-        if kind is None or not isinstance(value, str):
-            items = field.index(value)  # other fields, lists/tuples, errors: Whoosh's own
-            if kind is None:
-                return list(items)
-            return [(tbytes.decode("utf-8"), f, w, v) for tbytes, f, w, v in items]
-        # Frequency.word_values: weight = the tokens' boosts (1.0 each) × the format's boost
-        boost = field.format.field_boost
-        packed = self._packed
-        items = []
-        for term, freq in Counter(analysed_terms(kind, value, self._english, cache)).items():
-            vbytes = packed.get(freq)
-            if vbytes is None:
-                vbytes = packed[freq] = pack_uint(freq)
-            items.append((term, freq, float(freq) * boost, vbytes))
-        return items
+    def _frequencies(
+        self, field: FieldType, kind: _FieldKind, value: Any, cache: dict[str, list]
+    ) -> Counter:
+        """Term → frequency in `value`: what Frequency.word_values counts (its weights are
+        the frequencies × the format's boost, its values the packed frequencies)."""
+        if isinstance(value, str):
+            return Counter(analysed_terms(kind, value, self._english, cache))
+        # Lists/tuples of terms, and errors: Whoosh's own handling.
+        return Counter({tbytes.decode("utf-8"): freq for tbytes, freq, _, _ in field.index(value)})
 
     def add_document(self, **fields: Any) -> None:
         # Whoosh's SegmentWriter.add_document (2.7.5), with the analysis and the pool above.
         self._check_state()
+        if any(
+            name.startswith("_") and name.endswith("_boost") or name == "_boost" for name in fields
+        ):
+            raise ValueError("BulkWriter writes no document or field boosts")
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
         kinds = self._kinds
+        pool = self.pool
         cache: dict[str, list] = {}  # text → syllable forms, for the fields sharing a text
 
-        docboost = self._doc_boost(fields)
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
         self._check_fields(schema, fieldnames)
 
@@ -264,19 +257,31 @@ class BulkWriter(SegmentWriter):
                 field = schema[fieldname]
                 length = 0
                 if field.indexed:
-                    fieldboost = self._field_boost(fields, fieldname, docboost)
-                    items = self._items(field, kinds.get(fieldname), value, cache)
-                    scorable = field.scorable
-                    terms = self.pool.terms_of(fieldname)
-                    for term, freq, weight, vbytes in items:
-                        if scorable:
+                    kind = kinds.get(fieldname)
+                    if kind is not None:
+                        # Only the document number and the frequency per posting (see
+                        # `_Postings`): two appends instead of a tuple.
+                        terms = pool.terms_of(fieldname)
+                        for term, freq in self._frequencies(field, kind, value, cache).items():
                             length += freq
-                        postings = terms.get(term)
-                        if postings is None:
-                            postings = terms[term] = (array("I"), array("d"), [])
-                        postings[0].append(docnum)
-                        postings[1].append(weight * fieldboost)
-                        postings[2].append(vbytes)
+                            postings = terms.get(term)
+                            if postings is None:
+                                postings = terms[term] = (array("I"), array("I"))
+                            postings[0].append(docnum)
+                            postings[1].append(freq)
+                        if not field.scorable:
+                            length = 0
+                    else:
+                        terms = pool.terms_of(fieldname)
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            if field.scorable:
+                                length += freq
+                            postings = terms.get(tbytes)
+                            if postings is None:
+                                postings = terms[tbytes] = (array("I"), array("d"), [])
+                            postings[0].append(docnum)
+                            postings[1].append(weight)
+                            postings[2].append(vbytes)
                 if field.separate_spelling() or field.vector:
                     raise ValueError(f"BulkWriter writes no spelling or vectors ({fieldname})")
                 customval = fields.get(f"_stored_{fieldname}", value)
@@ -315,6 +320,7 @@ class BulkWriter(SegmentWriter):
         # each written when the next posting arrives, the last by `finish_postings`), with
         # the lengths from memory instead of the lengths column.
         self.perdocwriter.close()
+        packed = functools.cache(pack_uint)
         writer = self.fieldwriter
         schema = self.schema
         for fieldname in sorted(self.pool.fields):
@@ -323,16 +329,23 @@ class BulkWriter(SegmentWriter):
             limit = postwriter._blocklimit
             # A field without a lengths column answers 0 (no statistics), as Whoosh's does.
             lengths = self._lengths.get(fieldname)
-            for tbytes, (docs, weights, values) in self.pool.sorted_terms(fieldname):
+            # Fields analysed here keep (documents, frequencies); the others (documents,
+            # weights, values) as Whoosh's field.index gave them.
+            boost = schema[fieldname].format.field_boost
+            for tbytes, postings in self.pool.sorted_terms(fieldname):
                 writer.start_term(tbytes)
-                count = len(docs)
-                for start in range(0, count, limit):
+                docs = postings[0]
+                for start in range(0, len(docs), limit):
                     if start:
                         postwriter._write_block()
                     end = start + limit
-                    _fill_block(
-                        postwriter, docs[start:end], weights[start:end], values[start:end], lengths
-                    )
+                    if len(postings) == 2:
+                        freqs = postings[1][start:end]
+                        weights = [float(freq) * boost for freq in freqs]
+                        values = [packed(freq) for freq in freqs]
+                    else:
+                        weights, values = postings[1][start:end], postings[2][start:end]
+                    _fill_block(postwriter, docs[start:end], weights, values, lengths)
                 writer.finish_term()
             writer.finish_field()
         writer.close()
@@ -342,7 +355,7 @@ def _fill_block(
     postwriter, docs: array, weights: array, values: list, lengths: array | None
 ) -> None:
     """Set the postings writer's buffered block as `add_posting` would have, posting by posting."""
-    postwriter._ids = array("I", docs)
+    postwriter._ids = docs  # a slice: a new array("I"), as add_posting builds
     postwriter._weights = array("f", weights)
     postwriter._values = [v for v in values if v]
     postwriter._maxweight = max(0, max(weights))
