@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import logging
 import os
+import resource
 import shutil
 import sys
 import time
@@ -116,7 +117,8 @@ def build(tree: str, folder: str, keep: bool, dump: str | None) -> None:
         )
         print(  # noqa: T201
             f"built {count} products: CPU {cpu:.1f} s (children {children.children_user:.1f} s), "
-            f"wall {wall:.1f} s, index {size:.1f} MB, load average "
+            f"wall {wall:.1f} s, peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
+            f"index {size:.1f} MB, load average "
             f"{load_before[0]:.2f} → {os.getloadavg()[0]:.2f}",
             flush=True,
         )
