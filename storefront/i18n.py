@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from babel.dates import format_date
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, get_translations, refresh
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from core.money import format_vnd
 
@@ -79,6 +83,25 @@ def request_translations():
     return _per_request_locale("ocop_translations", get_translations)
 
 
+@pass_eval_context
+def _template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+    translated = request_translations().ugettext(string)
+    if eval_ctx.autoescape:
+        translated = Markup(translated)  # noqa: S704 - escaped by % below, as Jinja's own
+    return translated % variables
+
+
+@pass_eval_context
+def _template_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    translated = request_translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        translated = Markup(translated)  # noqa: S704 - escaped by % below, as Jinja's own
+    return translated % variables
+
+
 def init_i18n(app: Flask) -> None:
     # Templates translate through the memo (same callables as Flask-Babel installs).
     app.jinja_env.install_gettext_callables(
@@ -88,6 +111,10 @@ def init_i18n(app: Flask) -> None:
         pgettext=lambda c, s: request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
     )
+    # `_`, `gettext` and `ngettext` are called ~40 times a page: the same newstyle semantics
+    # as Jinja's (autoescape → Markup, always %-formatted) in one call instead of three.
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
+    app.jinja_env.globals["ngettext"] = _template_ngettext
     # Flask-Babel caches the locale on the app context, which tests (and CLI code issuing
     # requests) keep across requests; start every request with a fresh choice.
     app.before_request(refresh)
