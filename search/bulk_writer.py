@@ -12,7 +12,8 @@ vocabulary is small and the tokens many, so `BulkWriter`:
   lowercase/stop/stem steps (`_FieldKind`, chosen by comparing the field's analyzer with
   `search.analysis`'s factories, so a field analysed otherwise goes through Whoosh unchanged);
 * keeps postings grouped by (field, term) as they come — documents are added in increasing
-  number, so each list is already in order, and only the distinct terms need sorting;
+  number, so each list is already in order, and only the distinct terms need sorting — with
+  just (document, frequency) per posting of the fields it analyses, all in memory;
 * keeps every document's field lengths in memory for the posting blocks' length statistics.
 
 What it writes is what Whoosh's `SegmentWriter` writes for the same documents, file for file:
@@ -164,22 +165,27 @@ def analysed_terms(
 
 
 class _Postings:
-    """The pool: per field, term → its postings (document numbers, weights, encoded values),
-    each in document order. Stands in for Whoosh's `PostingPool`; only `BulkWriter` feeds it."""
+    """The pool: per field, term → its postings in document order. Stands in for Whoosh's
+    `PostingPool`; only `BulkWriter` feeds it.
+
+    For the fields analysed here the term is text and its postings are (document numbers,
+    frequencies): in the Frequency format the weight is the frequency × the format's boost and
+    the value the packed frequency, so two small arrays replace a tuple per posting. For the
+    other fields the term is bytes and its postings (document numbers, weights, values) as
+    Whoosh's `field.index` gave them."""
 
     def __init__(self) -> None:
-        # fieldname → term (text for the fields analysed here, bytes for the others) → lists
-        self.fields: dict[str, dict[str | bytes, tuple[array, array, list]]] = {}
+        self.fields: dict[str, dict[str | bytes, tuple]] = {}
         self.fieldnames: set[str] = set()
 
-    def terms_of(self, fieldname: str) -> dict[str | bytes, tuple[array, array, list]]:
+    def terms_of(self, fieldname: str) -> dict[str | bytes, tuple]:
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
             self.fieldnames.add(fieldname)
         return terms
 
-    def sorted_terms(self, fieldname: str) -> list[tuple[bytes, tuple[array, array, list]]]:
+    def sorted_terms(self, fieldname: str) -> list[tuple[bytes, tuple]]:
         """The field's terms as UTF-8 bytes in Whoosh's order (sorted by bytes)."""
         return sorted(
             (term.encode("utf-8") if isinstance(term, str) else term, postings)
