@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -83,23 +84,50 @@ def request_translations():
     return _per_request_locale("ocop_translations", get_translations)
 
 
-@pass_eval_context
-def _template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
-    translated = request_translations().ugettext(string)
-    if eval_ctx.autoescape:
-        translated = Markup(translated)  # noqa: S704 - escaped by % below, as Jinja's own
-    return translated % variables
+def _make_gettext(translations_of: Callable[[], Any]) -> Callable[..., str]:
+    """Jinja's newstyle `gettext` (autoescape → Markup, always %-formatted) in one call
+    instead of three."""
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+        translated = translations_of().ugettext(string)
+        if eval_ctx.autoescape:
+            translated = Markup(translated)  # noqa: S704 - escaped by % below, as Jinja's own
+        return translated % variables
+
+    return gettext
 
 
-@pass_eval_context
-def _template_ngettext(
-    eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
-) -> str:
-    variables.setdefault("num", num)
-    translated = request_translations().ungettext(singular, plural, num)
-    if eval_ctx.autoescape:
-        translated = Markup(translated)  # noqa: S704 - escaped by % below, as Jinja's own
-    return translated % variables
+def _make_ngettext(translations_of: Callable[[], Any]) -> Callable[..., str]:
+    """Jinja's newstyle `ngettext` (see `_make_gettext`)."""
+
+    @pass_eval_context
+    def ngettext(
+        eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
+    ) -> str:
+        variables.setdefault("num", num)
+        translated = translations_of().ungettext(singular, plural, num)
+        if eval_ctx.autoescape:
+            translated = Markup(translated)  # noqa: S704 - escaped by % below, as Jinja's own
+        return translated % variables
+
+    return ngettext
+
+
+def _translations_of_this_render() -> dict[str, Any]:
+    """Context processor: translation callables bound to this render's translations and
+    locale. A page calls `_()` and `current_locale()` ~40 times; each global call looks the
+    request's memo up through Flask's context proxies (~5 µs), a bound one does not. A render
+    never changes locale (`force_locale` wraps whole renders). Macros imported without
+    context use the globals, which give the same answers."""
+    translations = request_translations()
+    locale = current_locale()
+    return {
+        "_": _make_gettext(lambda: translations),
+        "gettext": _make_gettext(lambda: translations),
+        "ngettext": _make_ngettext(lambda: translations),
+        "current_locale": lambda: locale,
+    }
 
 
 def init_i18n(app: Flask) -> None:
@@ -111,10 +139,12 @@ def init_i18n(app: Flask) -> None:
         pgettext=lambda c, s: request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
     )
-    # `_`, `gettext` and `ngettext` are called ~40 times a page: the same newstyle semantics
-    # as Jinja's (autoescape → Markup, always %-formatted) in one call instead of three.
-    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
-    app.jinja_env.globals["ngettext"] = _template_ngettext
+    # `_`, `gettext` and `ngettext` are called ~40 times a page (see `_make_gettext` and
+    # `_translations_of_this_render`).
+    template_gettext = _make_gettext(request_translations)
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
+    app.jinja_env.globals["ngettext"] = _make_ngettext(request_translations)
+    app.context_processor(_translations_of_this_render)
     # Flask-Babel caches the locale on the app context, which tests (and CLI code issuing
     # requests) keep across requests; start every request with a fresh choice.
     app.before_request(refresh)
