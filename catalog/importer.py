@@ -16,7 +16,7 @@ transaction as the rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, BinaryIO
@@ -324,11 +324,51 @@ def _upsert_certificate(product: Product, row: ParsedRow) -> tuple[bool, Certifi
 BATCH_ROWS = 500
 
 
+def _product_slug_base(row: ParsedRow) -> str:
+    return f"{slugify(row.name)[:140]}-{row.sku.lower()}"
+
+
+def _producer_slug_base(row: ParsedRow) -> str:
+    return slugify(row.producer)[:150] or "producer"
+
+
+class _Slugs:
+    """The slugs taken in one column, as far as an import needs to know: asked of the database
+    for a whole batch's candidates at once, then remembered with those the import itself gives
+    out. The counters (`-2`, `-3`) are chosen as `catalog.slugs.unique_slug` chooses them."""
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.taken: set[str] = set()
+        self.checked: set[str] = set()
+
+    def prefetch(self, candidates: Iterable[str]) -> None:
+        unknown = set(candidates) - self.checked
+        if unknown:
+            # On the connection, not the session: no autoflush of the batch's pending rows.
+            query = select(self.column).where(self.column.in_(unknown))
+            self.taken |= set(db.session.connection().scalars(query))
+            self.checked |= unknown
+
+    def claim(self, base: str, added: list[tuple[str, Any]]) -> str:
+        """`base`, or base-2, base-3… the first not taken; taken from now on."""
+        slug, counter = base, 1
+        while True:
+            self.prefetch([slug])  # a counter candidate is rare: one query for it
+            if slug not in self.taken:
+                break
+            counter += 1
+            slug = f"{base}-{counter}"
+        self.taken.add(slug)
+        added.append(("slug", (self.taken, slug)))
+        return slug
+
+
 class _Writer:
     """Writes validated rows a batch at a time, with what the per-row lookups used to ask the
-    database for held in memory: every producer by (name, province), every producer and product
-    slug, and, per batch, the batch's existing products (by SKU) with their certificates and
-    fresh origin codes for its new products.
+    database asked once per batch and held in memory: the batch's producers by (name, province)
+    and its existing products (by SKU) with their certificates, whether its candidate slugs are
+    taken, and fresh origin codes for its new products.
 
     Each row is applied to the objects exactly as the row-by-row import did (same comparisons,
     same order, so the same outcome and the same stored values); the database sees one flush per
@@ -337,12 +377,11 @@ class _Writer:
     """
 
     def __init__(self) -> None:
-        session = db.session
-        self.producers: dict[tuple[str, str], Producer] = {
-            (p.name, p.province_code): p for p in session.scalars(select(Producer))
-        }
-        self.producer_slugs: set[str] = set(session.scalars(select(Producer.slug)))
-        self.product_slugs: set[str] = set(session.scalars(select(Product.slug)))
+        # Producers met so far, by (name, province); names already asked of the database.
+        self.producers: dict[tuple[str, str], Producer] = {}
+        self.producer_names: set[str] = set()
+        self.producer_slugs = _Slugs(Producer.slug)
+        self.product_slugs = _Slugs(Product.slug)
         # The rows this batch adds, in file order, by table (see _number_new_rows).
         self.new_rows: dict[type, list[Any]] = {Producer: [], Product: [], Certificate: []}
 
@@ -354,13 +393,7 @@ class _Writer:
         added: list[tuple[str, Any]] = []  # what this batch put in the maps, undone on failure
         try:
             with db.session.begin_nested():
-                products = self._products_by_sku([row.sku for _, _, row in rows])
-                codes = iter(
-                    fresh_origin_codes(
-                        db.session.connection(),
-                        sum(1 for _, _, row in rows if row.sku not in products),
-                    )
-                )
+                products, codes = self._prepare([row for _, _, row in rows])
                 outcomes = [self._apply(row, products, codes, added) for _, _, row in rows]
                 self._number_new_rows()
                 db.session.flush()
@@ -400,21 +433,37 @@ class _Writer:
             for row, new_id in zip(rows, sorted(ids), strict=True):
                 row.id = new_id
 
+    def _prepare(self, rows: list[ParsedRow]) -> tuple[dict[str, Product], Iterator[str]]:
+        """Everything the rows' writes look up, in a few statements: their existing products by
+        SKU (with certificates), their producers, whether their new slugs are taken, and origin
+        codes for their new products."""
+        products = self._products_by_sku([row.sku for row in rows])
+        names = {row.producer for row in rows} - self.producer_names
+        if names:
+            with db.session.no_autoflush:
+                for producer in db.session.scalars(
+                    select(Producer).where(Producer.name.in_(names))
+                ):
+                    self.producers.setdefault((producer.name, producer.province_code), producer)
+            self.producer_names |= names
+        new = [row for row in rows if row.sku not in products]
+        self.product_slugs.prefetch(_product_slug_base(row) for row in new)
+        self.producer_slugs.prefetch(
+            _producer_slug_base(row)
+            for row in rows
+            if (row.producer, row.province_code) not in self.producers
+        )
+        codes = iter(fresh_origin_codes(db.session.connection(), len(new)))
+        return products, codes
+
     def _products_by_sku(self, skus: list[str]) -> dict[str, Product]:
         query = (
-            select(Product).where(Product.sku.in_(skus)).options(selectinload(Product.certificates))
+            select(Product)
+            .execution_options(autoflush=False)
+            .where(Product.sku.in_(skus))
+            .options(selectinload(Product.certificates))
         )
         return {product.sku: product for product in db.session.scalars(query)}
-
-    def _slug(self, taken: set[str], base: str, added: list[tuple[str, Any]]) -> str:
-        """`base`, or base-2, base-3… the first not taken (as `catalog.slugs.unique_slug`)."""
-        slug, counter = base, 1
-        while slug in taken:
-            counter += 1
-            slug = f"{base}-{counter}"
-        taken.add(slug)
-        added.append(("slug", (taken, slug)))
-        return slug
 
     def _forget(self, added: list[tuple[str, Any]]) -> None:
         """Undo a rolled-back batch's additions to the maps (its new producers are gone)."""
@@ -438,13 +487,12 @@ class _Writer:
         producer = self.producers.get(key)
         producer_created = producer is None
         if producer is None:
-            base = slugify(row.producer)[:150] or "producer"
             # Commune given as its default (""), not left unset: new producers then all have
             # the same columns, and the flush inserts them in one statement, not one per row.
             producer = Producer(
                 name=row.producer,
                 province_code=row.province_code,
-                slug=self._slug(self.producer_slugs, base, added),
+                slug=self.producer_slugs.claim(_producer_slug_base(row), added),
                 commune="",
             )
             db.session.add(producer)
@@ -462,10 +510,9 @@ class _Writer:
         product = products.get(row.sku)
         created = product is None
         if product is None:
-            base = f"{slugify(row.name)[:140]}-{row.sku.lower()}"
             product = Product(
                 sku=row.sku,
-                slug=self._slug(self.product_slugs, base, added),
+                slug=self.product_slugs.claim(_product_slug_base(row), added),
                 origin_code=next(codes),
             )
             db.session.add(product)
@@ -496,8 +543,7 @@ class _Writer:
             added: list[tuple[str, Any]] = []
             try:
                 with db.session.begin_nested():
-                    products = self._products_by_sku([row.sku])
-                    codes = iter(fresh_origin_codes(db.session.connection(), 1))
+                    products, codes = self._prepare([row])
                     product, outcome = self._apply(row, products, codes, added)
                     self._number_new_rows()
                     db.session.flush()
