@@ -38,24 +38,62 @@ class UnsupportedQuery(Exception):
     """A query shape this module does not mirror; run it through Whoosh."""
 
 
+class ScoreMaps:
+    """The score maps of one index generation, shared by every thread's searcher on it.
+
+    A term's BM25F score in a document depends only on the generation (its documents and
+    global statistics), not on which searcher reads it, so the maps read by one thread — or by
+    the background warm-up (search/query.py) — serve all. Plain dicts: a lookup or an insert is
+    atomic under the GIL, so no lock is taken and no reader ever waits for another; two threads
+    that miss the same term at once both read it and store equal maps.
+    """
+
+    def __init__(self, max_postings: int = MAX_CACHED_POSTINGS) -> None:
+        self.max_postings = max_postings
+        self.terms: dict[tuple[str, str], Scores] = {}
+        self.docs: dict[tuple[str, str], frozenset[int]] = {}
+        self.field_lengths: dict[tuple[int, str], list[int]] = {}
+        self.field_norms: dict[tuple[int, float, float, float], list[float]] = {}
+        self.size = 0
+
+    def add(self, key: tuple[str, str], found: Scores) -> None:
+        if self.size + len(found) > self.max_postings:
+            # Bounded memory: start over (clear() in place, so every view sees it).
+            self.terms.clear()
+            self.docs.clear()
+            self.size = 0
+        self.terms[key] = found
+        self.size += len(found)
+
+
 class PostingScores:
     """One searcher's term scores: (field, text) → {docnum: BM25F score, boost 1}.
 
     Deleted documents are left out (Whoosh's postings skip them). Valid for the searcher it was
-    built from only: global statistics (idf, average lengths) change with the index.
+    built from only: global statistics (idf, average lengths) change with the index. `maps`,
+    when given, are shared with other searchers of the *same* index generation.
     """
 
-    def __init__(self, searcher, max_postings: int = MAX_CACHED_POSTINGS, reader=None) -> None:
+    def __init__(
+        self,
+        searcher,
+        max_postings: int = MAX_CACHED_POSTINGS,
+        reader=None,
+        maps: ScoreMaps | None = None,
+    ) -> None:
         self.searcher = searcher
         # What query-tree shapes are estimated with (`estimate_size`): the searcher's reader,
         # or one that remembers document frequencies (search/query.py).
         self.reader = reader if reader is not None else searcher.reader()
-        self.max_postings = max_postings
-        self._terms: dict[tuple[str, str], Scores] = {}
-        self._docs: dict[tuple[str, str], frozenset[int]] = {}
-        self._field_lengths: dict[tuple[int, str], list[int]] = {}
-        self._field_norms: dict[tuple[int, float, float, float], list[float]] = {}
-        self._size = 0
+        self.maps = maps if maps is not None else ScoreMaps(max_postings)
+        self._terms = self.maps.terms
+        self._docs = self.maps.docs
+        self._field_lengths = self.maps.field_lengths
+        self._field_norms = self.maps.field_norms
+
+    def has(self, fieldname: str, text: str) -> bool:
+        """Whether the map of `text` in `fieldname` is already read."""
+        return (fieldname, text) in self._terms
 
     def docs(self, fieldname: str, text: str) -> frozenset[int]:
         """The documents holding `text` in `fieldname`."""
@@ -73,12 +111,7 @@ class PostingScores:
         if found is not None:
             return found
         found = self._read(fieldname, text)
-        if self._size + len(found) > self.max_postings:
-            self._terms.clear()
-            self._docs.clear()
-            self._size = 0
-        self._terms[key] = found
-        self._size += len(found)
+        self.maps.add(key, found)
         return found
 
     def _read(self, fieldname: str, text: str) -> Scores:
