@@ -58,6 +58,9 @@ from .segmentation import Vocabulary, read_words
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
 from .snapshot_keeper import SnapshotKeeper
 from .spelling import (
+    _CORRECTION_FIELDS as CORRECTION_FIELDS,
+)
+from .spelling import (
     MAX_CORRECTIONS,
     correct_words,
     distance,
@@ -71,9 +74,9 @@ from .understanding import KIND, PLACE, Concept, in_word_tables, kind_heads, und
 log = logging.getLogger(__name__)
 
 MAX_QUERY_SYLLABLES = 12
-# Score maps read ahead per field when a worker warms its searcher (see `warm_up`).
-WARM_TERMS_PER_FIELD = 25
-WARM_MAX_POSTINGS = 500_000
+# The warm-up reads score maps, most documents first, up to this many postings (~1 s of CPU in
+# a background thread at 20,000 products, ~150 MB; docs/performance.md).
+WARM_MAX_POSTINGS = 1_500_000
 # Terms of the previous generation warmed first in a new one (the most recently read).
 MAX_PREVIOUS_TERMS = 2_000
 # Search stories too when names, places and producers give fewer matches than this.
@@ -174,11 +177,18 @@ class _Frequencies:
         self._vocabularies: dict[tuple[str, int], dict[str, list[str]]] = (
             shared.vocabularies if shared else {}
         )
+        # Every term of some fields (read by the warm-up): a word not among them is in no
+        # document, answered without asking Whoosh (~80 µs a miss, and most lookups of a
+        # query's spellings and stems are misses).
+        self._complete: dict[str, frozenset[str]] = shared.complete if shared else {}
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)
         found = self._known.get(key)
         if found is None:
+            complete = self._complete.get(fieldname)
+            if complete is not None and type(text) is str and text not in complete:
+                return 0
             if len(self._known) > MAX_REMEMBERED_FREQUENCIES:
                 self._known.clear()
             found = self._known[key] = self._reader.doc_frequency(fieldname, text)
@@ -223,6 +233,7 @@ class _Generation:
         self.maps = ScoreMaps()
         self.frequencies: dict[tuple[str, str], int] = {}
         self.vocabularies: dict[tuple[str, int], dict[str, list[str]]] = {}
+        self.complete: dict[str, frozenset[str]] = {}  # field → all its terms (warm-up)
         self.pids: list[int] | None = None
         self.for_sale: tuple[ForSaleSnapshot, _ForSaleDocs] | None = None
         # Terms the generation before this one had read: what shoppers type now (warmed first).
@@ -240,15 +251,17 @@ class _ReaderState:
     """One thread's open index: its own searcher (Whoosh readers are not shared across
     threads), over the generation's shared caches."""
 
-    def __init__(self, index_dir: str, generations: _Generations) -> None:
+    def __init__(self, index_dir: str, generations: _Generations, announce: bool = True) -> None:
         self.folder = live_dir(index_dir)
         self.index = open_index(index_dir)
         self._generations = generations
+        self._announce = announce  # False for the warm-up's own searcher
         self._open(self.index.searcher(weighting=ranking_model()))
 
     def _open(self, searcher) -> None:
         self.searcher = searcher
-        self.generation = self._generations.get(_generation_key(self.folder, searcher))
+        key = _generation_key(self.folder, searcher)
+        self.generation = self._generations.get(key, announce=self._announce)
         if self.generation.pids is None:
             self.generation.pids = self._load_pids()
         self.pids = self.generation.pids
@@ -265,7 +278,7 @@ class _ReaderState:
     def fresh(self, index_dir: str) -> _ReaderState:
         if live_dir(index_dir) != self.folder:
             self.close()
-            return _ReaderState(index_dir, self._generations)
+            return _ReaderState(index_dir, self._generations, self._announce)
         if not self.searcher.up_to_date():
             self._open(self.searcher.refresh())
         return self
@@ -295,7 +308,8 @@ class _Generations:
         self.latest: _Generation | None = None
         self.on_new = on_new
 
-    def get(self, key: tuple[str, object]) -> _Generation:
+    def get(self, key: tuple[str, object], announce: bool = True) -> _Generation:
+        """The generation of `key`, created when new (then `on_new` is told, if `announce`)."""
         with self._lock:  # held for a comparison only
             latest = self.latest
             if latest is not None and latest.key == key:
@@ -304,7 +318,7 @@ class _Generations:
             if latest is not None:
                 created.previous_terms = list(latest.maps.terms)[-MAX_PREVIOUS_TERMS:]
             self.latest = created
-        if self.on_new is not None:
+        if announce and self.on_new is not None:
             self.on_new(created)
         return created
 
@@ -392,7 +406,7 @@ class ProductSearch:
     def warm_up(
         self,
         on: date | None = None,
-        terms_per_field: int = WARM_TERMS_PER_FIELD,
+        max_postings: int = WARM_MAX_POSTINGS,
         *,
         once: bool = False,
     ) -> int:
@@ -405,7 +419,7 @@ class ProductSearch:
         read the rest themselves — none waits for this. With `once`, a generation already
         warmed (or being warmed) is left alone. Returns the score maps read."""
         try:
-            state = _ReaderState(self.index_dir, self._generations)
+            state = _ReaderState(self.index_dir, self._generations, announce=False)
         except Exception:  # no usable index: a request will report it and rebuild
             log.debug("no index to warm", exc_info=True)
             return 0
@@ -416,7 +430,7 @@ class ProductSearch:
         try:
             if once and not claimed:
                 return 0
-            read = self._warm_maps(state, terms_per_field)
+            read = self._warm_maps(state, max_postings)
             if on is not None:
                 state.for_sale_docs(self.snapshot(on))
             return read
@@ -425,17 +439,37 @@ class ProductSearch:
                 generation.warmed.set()
             state.close()
 
-    def _warm_maps(self, state: _ReaderState, terms_per_field: int) -> int:
+    def _warm_maps(self, state: _ReaderState, max_postings: int) -> int:
         generation, postings = state.generation, state.postings
         reader = state.searcher.reader()
+        schema = state.searcher.schema
         wanted: list[tuple[str, str]] = list(generation.previous_terms)
-        for fieldname, kind in state.searcher.schema.items():
-            # Stories are searched only when names and places find few (STORY_TIER_BELOW).
-            if not kind.scorable or "story" in fieldname:
+        by_value: list[tuple[float, str, str]] = []
+        for fieldname, kind in schema.items():
+            if not kind.scorable:
                 continue
-            for _frequency, text in reader.most_frequent_terms(fieldname, terms_per_field):
-                word = text.decode("utf-8") if isinstance(text, bytes) else text
-                wanted.append((fieldname, word))
+            from_bytes = kind.from_bytes
+            terms, sizes = [], []
+            for btext, info in reader.iter_field(fieldname):
+                terms.append(from_bytes(btext) if isinstance(btext, bytes) else btext)
+                sizes.append(info.doc_frequency())
+            generation.complete[fieldname] = frozenset(terms)
+            # Stories are searched only when names and places find few (STORY_TIER_BELOW).
+            if "story" in fieldname or not terms:
+                continue
+            # Worth reading first: likely typed (its share of the field's postings) × costly
+            # to read on a request (its postings).
+            field_total = sum(sizes) or 1
+            by_value.extend(
+                (size * size / field_total, fieldname, text)
+                for size, text in zip(sizes, terms, strict=True)
+            )
+        # The typo vocabularies (`_Frequencies.terms_within`), as spelling.py asks for them.
+        for fieldname in CORRECTION_FIELDS:
+            if fieldname in schema:
+                state.frequencies.terms_within(fieldname, "", 0, prefix=1)
+        by_value.sort(key=lambda item: -item[0])
+        wanted.extend((fieldname, text) for _value, fieldname, text in by_value)
         read = total = 0
         for fieldname, word in wanted:
             if self._generations.latest is not generation:
@@ -444,7 +478,7 @@ class ProductSearch:
                 continue
             total += len(postings.term(fieldname, word))
             read += 1
-            if total > WARM_MAX_POSTINGS:  # stay well inside the score-map cache
+            if total > max_postings:  # stay well inside the score-map cache
                 break
         return read
 
