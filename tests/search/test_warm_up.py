@@ -12,7 +12,7 @@ from core.clock import today_in_vietnam
 from core.db import db
 from search.indexer import live_dir, refresh_products
 from search.query import ProductSearch
-from storefront.common.search_service import EXTENSION_KEY, warm_up_worker
+from storefront.common.search_service import EXTENSION_KEY
 
 FISH_SAUCE = "Nước mắm Phú Quốc 40 độ đạm"
 QUERIES = ("nuoc mam", "mat ong", "tea", "banh", "phu quoc", "nuoc mam hoa", "honey ca phe")
@@ -56,6 +56,8 @@ def test_a_search_during_the_warm_up_answers_at_once_and_alike(built_index, monk
 def test_a_worker_start_warms_in_the_background_and_its_first_search_does_not_wait(
     app, built_index, client, monkeypatch
 ):
+    from storefront.common.search_service import warm_up_worker
+
     app.config["SEARCH_WARM_UP"] = True
     service: ProductSearch = app.extensions[EXTENSION_KEY]
     entered, release = _held_warm_up(monkeypatch)
