@@ -62,6 +62,19 @@ class ForSaleSnapshot:
             self._facet_columns = _FacetColumns(self.rows)
         return self._facet_columns
 
+    def prepare_like(self, previous: ForSaleSnapshot | None = None) -> None:
+        """Build now (in a background thread) the derived structures a request would otherwise
+        build on first use — 100–200 ms each at 20,000 products: facet columns and name heads
+        (every search), and whatever `previous` had built (autocomplete, listing orders), or
+        autocomplete too for a first snapshot. Each is assigned whole, so a request running
+        beside this either finds it ready or builds an equal one itself."""
+        self.facet_columns()
+        self.name_heads()
+        if previous is None or previous._autocomplete is not None:
+            self.autocomplete  # noqa: B018 - a property that builds
+        for sort in list(previous._orders) if previous is not None else ():
+            self.ordered(sort)
+
     def featured(self, limit: int) -> list[int]:
         """Home's featured products: in stock, 5★ first, then 4★ …, newest first."""
         return [pid for pid in self.ordered(Sort.STARS) if self.rows[pid].in_stock][:limit]

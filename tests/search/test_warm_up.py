@@ -150,3 +150,29 @@ def test_warmed_maps_are_dropped_when_the_generation_changes(app, built_index, s
     assert new.warm_started and new.previous_terms
     assert new.warmed.wait(60)
     assert service.warm_ups == 2
+
+
+def test_a_patched_snapshot_is_prepared_beside_the_request(app, small_catalog):
+    from search.snapshot import load_for_sale_snapshot
+    from search.snapshot_keeper import SnapshotKeeper
+
+    today = today_in_vietnam()
+    jobs: list = []
+    keeper = SnapshotKeeper(background=jobs.append)  # jobs run when the test says
+    keeper.warm_up(today)
+    jobs.pop()()  # the first load: built and prepared before it is swapped in
+    first = keeper.get(today)
+    assert first._facet_columns is not None and first._name_heads is not None
+    assert first._autocomplete is not None
+
+    product = small_catalog["Phu Quoc fish sauce"]
+    product.name = "Nước chấm Cà Mau"
+    db.session.commit()
+    patched = keeper.get(today)
+    assert patched is not first and patched.rows[product.id].name == "Nước chấm Cà Mau"
+    assert patched._name_heads is None  # the request did not build it ...
+    jobs.pop()()  # ... the background job does
+    fresh = load_for_sale_snapshot(today)
+    assert patched._name_heads == fresh.name_heads()
+    assert patched._autocomplete is not None  # the previous snapshot had one
+    assert patched.facet_columns().members == fresh.facet_columns().members
