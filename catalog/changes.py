@@ -20,7 +20,10 @@ from core.db import db
 from .models import Certificate, Producer, Product, ProductImage
 
 _LAST_CHANGED = union_all(
-    *(select(func.max(model.updated_at)) for model in (Producer, Product, Certificate, ProductImage))
+    *(
+        select(func.max(model.updated_at))
+        for model in (Producer, Product, Certificate, ProductImage)
+    )
 )
 
 

@@ -708,8 +708,16 @@ class ProductSearch:
 
     # public ---------------------------------------------------------------------------------
 
-    def search(self, query_text: str, filters: ProductQuery, on: date) -> SearchPage:
-        """One page of for-sale products matching `query_text` on `on` (see module docstring)."""
+    def search(
+        self,
+        query_text: str,
+        filters: ProductQuery,
+        on: date,
+        load_rows: Callable[[list[int], date], list] = for_sale_in_order,
+    ) -> SearchPage:
+        """One page of for-sale products matching `query_text` on `on` (see module docstring).
+        `load_rows` reads the page's rows through the for-sale rule: full products by default,
+        `catalog.products.cards.for_sale_cards_in_order` for a page that shows only cards."""
         words = syllables(query_text)[:MAX_QUERY_SYLLABLES]
         page_no = max(1, filters.page)
         result = SearchPage(
@@ -756,7 +764,7 @@ class ProductSearch:
                 result.relaxed = bool(more.ids)
             extra = more.ids[: filters.per_page - len(page_ids)]
             page_ids = page_ids + extra
-        result.items = for_sale_in_order(page_ids, on)  # the for-sale rule again, on these rows
+        result.items = load_rows(page_ids, on)  # the for-sale rule again, on these rows
         result.related_total = sum(1 for p in result.items if p.id not in hits)
         return result
 
