@@ -494,10 +494,15 @@ class ProductSearch:
         self.warm_ups += 1
 
         def job() -> None:
+            started = time.thread_time()
             try:
-                self.warm_up(on() if on is not None else None, once=True)
+                read = self.warm_up(on() if on is not None else None, once=True)
             except Exception:  # a cache: requests go on reading what they need
                 log.exception("warming the search index failed")
+                return
+            if read:
+                spent = (time.thread_time() - started) * 1000
+                log.info("search warm-up: %d score maps read (%.0f ms CPU)", read, spent)
 
         if self._background is not None:
             self._background(job)
