@@ -41,7 +41,7 @@ from whoosh.query import NullQuery, Query
 from catalog.products.listing import ProductQuery, ResultPage
 from catalog.products.queries import for_sale_in_order
 
-from .analysis import fold, syllables
+from .analysis import fold, has_marks, syllables, tone_key
 from .autocomplete import Suggestion
 from .indexer import drain_pending, has_pending, live_dir, open_index
 from .input_methods import is_syllable
@@ -54,7 +54,7 @@ from .ranking import (
     region_clause,
     syllable_clauses,
 )
-from .segmentation import Vocabulary, read_words
+from .segmentation import Vocabulary, read_words, respace
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
 from .snapshot_keeper import SnapshotKeeper
 from .spelling import (
@@ -66,7 +66,16 @@ from .spelling import (
     real_word_corrections,
     spell_like_catalog,
 )
-from .understanding import KIND, PLACE, Concept, in_word_tables, kind_heads, understand, warm_up
+from .understanding import (
+    KIND,
+    PLACE,
+    Concept,
+    broader_kinds,
+    in_word_tables,
+    kind_heads,
+    understand,
+    warm_up,
+)
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +167,13 @@ class _ForSaleDocs:
             self.pid_of[docnum] = pid
             self.boost_of[docnum] = ranking_nudge(row.stars, row.in_stock)
         self.docs = frozenset(self.pid_of)
+        self._doc_of: dict[int, int] | None = None
+
+    def doc_of(self, pid: int) -> int | None:
+        """The docnum of a product for sale (the reverse map is built once per snapshot)."""
+        if self._doc_of is None:
+            self._doc_of = {pid: docnum for docnum, pid in self.pid_of.items()}
+        return self._doc_of.get(pid)
 
 
 class _Frequencies:
@@ -392,6 +408,15 @@ class ProductSearch:
             if hits:
                 corrected, plan = candidate, corrected_plan
                 break
+        if not hits:
+            # A space typed one letter off (`ma tong` for mật ong): the words joined and cut
+            # again at the catalog's syllables.
+            respaced = respace(words, state.vocabulary)
+            if respaced:
+                respaced_plan = self._understand(reader, respaced)
+                hits = self._tiered(state, respaced_plan, snapshot)
+                if hits:
+                    corrected, plan, words = respaced, respaced_plan, respaced
         if not hits and len(words) > 1:
             # Every word may be real and still mistyped into another (`yen xao`): the catalog
             # glues none of them to its neighbour, a word one edit away it glues often.
@@ -434,6 +459,12 @@ class ProductSearch:
         total = sum(concept.weight for concept, _ in pairs)
         coverage: dict[int, float] = {}
         within = for_sale.docs
+        # Products that *are* the kind asked for (a name starting with it, another name of it,
+        # or a broader kind it begins with: `Tỏi Lý Sơn` for `tỏi đen`) follow a precise query
+        # even when its other words outweigh the kind: the shopper who typed a kind plus
+        # origin, flavour or brand wants the other products of that kind below. By the name
+        # only: a kind word in a producer or place name ("Trà Vinh") is no evidence.
+        of_kind: set[int] = set()
         for concept, clause in pairs:
             weight = concept.weight
             whole = (
@@ -473,9 +504,22 @@ class ProductSearch:
         # Below full matches, only products matching most of the query; with none, the best
         # there is (never a dead end when the catalog holds something close).
         least = RELATED_MIN_COVERAGE * total if exclude else 0.0
+        starting = snapshot.name_heads()
+        for form in _kind_names(plan):
+            keys = tuple(tone_key(word) for word in form) if any(map(has_marks, form)) else None
+            for pid in starting.get(" ".join(fold(word) for word in form), ()):
+                if keys is not None:
+                    # Spelled with marks: `Dưa lưới` does not start with `dừa`.
+                    named = syllables(snapshot.rows[pid].name)[: len(keys)]
+                    if tuple(tone_key(word) for word in named) != keys:
+                        continue
+                docnum = for_sale.doc_of(pid)
+                if docnum is not None:
+                    of_kind.add(docnum)
+                    coverage.setdefault(docnum, 0.0)
         levels: dict[float, list[int]] = {}
         for docnum, covered in coverage.items():
-            if covered >= least and pid_of[docnum] not in exclude:
+            if (covered >= least or docnum in of_kind) and pid_of[docnum] not in exclude:
                 levels.setdefault(covered, []).append(docnum)
         chosen: dict[int, float] = {}
         for covered in sorted(levels, reverse=True):
@@ -617,6 +661,21 @@ def _kind_first(
         for pid in starting.get(head, frozenset()).intersection(hits):
             boosted[pid] = hits[pid] * KIND_FIRST_BOOST
     return boosted
+
+
+def _kind_names(plan: list[Concept]) -> list[tuple[str, ...]]:
+    """How the name of a product of the asked kind may start: the kind as typed, its other
+    names, and the broader kinds it begins with (search/understanding.py)."""
+    # Only a kind the word tables name without doubt: `dua` typed without marks is coconut,
+    # melon or pineapple (no other names kept), a head word outside the tables is only a guess.
+    certain = [
+        concept
+        for concept in plan
+        if concept.role == KIND
+        and (concept.alternatives or any(has_marks(word) for word in concept.words))
+    ]
+    names = [words for concept in certain for words in (concept.words, *concept.alternatives)]
+    return names + [form for form in broader_kinds(certain) if form not in names]
 
 
 def _kind_levels(plan: list[Concept], snapshot: ForSaleSnapshot) -> Callable[[int], int]:
