@@ -389,6 +389,7 @@ class ProductSearch:
         reader = state.frequencies
         corrected: list[str] | None = None
         # Words the catalog does not hold: Telex/VNI residue, run-together syllables.
+        typed = words
         read = read_words(words, state.vocabulary, known=lambda word: _as_typed(reader, word))
         if read:
             words = corrected = read[:MAX_QUERY_SYLLABLES]
@@ -397,17 +398,20 @@ class ProductSearch:
         # matching them makes broad queries score thousands of documents; they are searched
         # only when tier 1 finds few (measured in docs/search.md).
         hits = self._tiered(state, plan, snapshot)
-        for choice in range(MAX_CORRECTIONS if not hits else 0):
-            candidate = correct_words(reader, words, choice)
-            if not candidate:
-                break
-            # The corrected words are searched like typed ones: stories only if needed.
-            corrected_plan = self._understand(reader, candidate)
-            hits = self._tiered(state, corrected_plan, snapshot)
-            # Offer a correction only when it finds something.
-            if hits:
-                corrected, plan = candidate, corrected_plan
-                break
+        # A reading that finds nothing may have read a typo (`sochola` is no "soc ho la"):
+        # the typed words are corrected too.
+        for base in (words, typed) if read else (words,):
+            for choice in range(MAX_CORRECTIONS if not hits else 0):
+                candidate = correct_words(reader, base, choice)
+                if not candidate:
+                    break
+                # The corrected words are searched like typed ones: stories only if needed.
+                corrected_plan = self._understand(reader, candidate)
+                hits = self._tiered(state, corrected_plan, snapshot)
+                # Offer a correction only when it finds something.
+                if hits:
+                    corrected, plan, words = candidate, corrected_plan, candidate
+                    break
         if not hits:
             # A space typed one letter off (`ma tong` for mật ong): the words joined and cut
             # again at the catalog's syllables.

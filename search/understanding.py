@@ -280,12 +280,14 @@ def broader_kinds(plan: list[Concept]) -> list[tuple[str, ...]]:
                 }
                 if not kinds or len(spellings) != 1:
                     continue  # `dua` alone: coconut, melon or pineapple — no broader kind
-                forms = [prefix] + [
+                # As the tables spell it (`cá`, not the `ca` of "Cà phê"); names start in
+                # Vietnamese.
+                forms = [
                     tuple(w.lower() for w in form)
                     for entry in kinds
                     for form in entry.forms
-                    if not all(w.isascii() for w in form)  # names start in Vietnamese
-                ]
+                    if not all(w.isascii() for w in form)
+                ] or [prefix]
                 for form in forms:
                     if form not in found:
                         found.append(form)
