@@ -32,7 +32,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -92,6 +92,8 @@ RELATED_BELOW = 24
 RELATED_MIN_COVERAGE = 0.5
 # A product whose name starts with the kind the query names: × this.
 KIND_FIRST_BOOST = 1.5
+# Words a name may put before the fruit it is (folded: trái, quả).
+FRUIT_CLASSIFIERS = ("trai", "qua")
 # Related scores: coverage first (this × the share of the query matched), then, among equal
 # coverage, the asked kind (this × 2 when the name starts with the kind or another name of it,
 # × 1 with a broader kind it begins with: `Trà Hích` for `trà xanh`), then BM25F with the stars
@@ -661,10 +663,18 @@ def _kind_first(
         return hits
     starting = snapshot.name_heads()
     boosted = dict(hits)
-    for head in heads:
+    for head in _with_classifiers(heads):
         for pid in starting.get(head, frozenset()).intersection(hits):
             boosted[pid] = hits[pid] * KIND_FIRST_BOOST
     return boosted
+
+
+def _with_classifiers(heads: Iterable[str]) -> set[str]:
+    """Folded name heads, and the same after a fruit classifier: "Trái sầu riêng …" and
+    "Quả lê …" start with the fruit as much as "Sầu riêng …" does."""
+    found = set(heads)
+    found.update(f"{classifier} {head}" for head in heads for classifier in FRUIT_CLASSIFIERS)
+    return found
 
 
 def _kind_names(plan: list[Concept]) -> list[tuple[str, ...]]:
@@ -687,8 +697,12 @@ def _kind_levels(plan: list[Concept], snapshot: ForSaleSnapshot) -> Callable[[in
     1 when with a broader kind that one begins with (`trà` of `trà xanh`), else 0."""
     exact, broader = kind_heads(plan)
     starting = snapshot.name_heads()
-    first = frozenset().union(*(starting.get(head, frozenset()) for head in exact))
-    second = frozenset().union(*(starting.get(head, frozenset()) for head in broader))
+    first = frozenset().union(
+        *(starting.get(head, frozenset()) for head in _with_classifiers(exact))
+    )
+    second = frozenset().union(
+        *(starting.get(head, frozenset()) for head in _with_classifiers(broader))
+    )
     return lambda pid: 2 if pid in first else 1 if pid in second else 0
 
 
