@@ -402,6 +402,7 @@ class ProductSearch:
         hits = self._tiered(state, plan, snapshot)
         # A reading that finds nothing may have read a typo (`sochola` is no "soc ho la"):
         # the typed words are corrected too.
+        guess: tuple[list[str], list[Concept]] | None = None
         for base in (words, typed) if read else (words,):
             for choice in range(MAX_CORRECTIONS if not hits else 0):
                 candidate = correct_words(reader, base, choice)
@@ -409,6 +410,7 @@ class ProductSearch:
                     break
                 # The corrected words are searched like typed ones: stories only if needed.
                 corrected_plan = self._understand(reader, candidate)
+                guess = guess or (candidate, corrected_plan)
                 hits = self._tiered(state, corrected_plan, snapshot)
                 # Offer a correction only when it finds something.
                 if hits:
@@ -432,6 +434,10 @@ class ProductSearch:
                 if hits:
                     corrected, plan = candidate, corrected_plan
                     break
+        if not hits and guess:
+            # Nothing matches every word even corrected (`dried durain`: no dried durian):
+            # the related tier is that of the best correction, not of the typo.
+            corrected, plan = guess
         if hits:
             hits = _kind_first(hits, plan, snapshot)
         related: dict[int, float] = {}
