@@ -471,12 +471,6 @@ class ProductSearch:
         total = sum(concept.weight for concept, _ in pairs)
         coverage: dict[int, float] = {}
         within = for_sale.docs
-        # Products that *are* the kind asked for (a name starting with it, another name of it,
-        # or a broader kind it begins with: `Tỏi Lý Sơn` for `tỏi đen`) follow a precise query
-        # even when its other words outweigh the kind: the shopper who typed a kind plus
-        # origin, flavour or brand wants the other products of that kind below. By the name
-        # only: a kind word in a producer or place name ("Trà Vinh") is no evidence.
-        of_kind: set[int] = set()
         for concept, clause in pairs:
             weight = concept.weight
             whole = (
@@ -516,23 +510,20 @@ class ProductSearch:
         # Below full matches, only products matching most of the query; with none, the best
         # there is (never a dead end when the catalog holds something close).
         least = RELATED_MIN_COVERAGE * total if exclude else 0.0
-        starting = snapshot.name_heads()
-        for form in _kind_names(plan):
-            keys = tuple(tone_key(word) for word in form) if any(map(has_marks, form)) else None
-            for pid in starting.get(" ".join(fold(word) for word in form), ()):
-                if keys is not None:
-                    # Spelled with marks: `Dưa lưới` does not start with `dừa`.
-                    named = syllables(snapshot.rows[pid].name)[: len(keys)]
-                    if tuple(tone_key(word) for word in named) != keys:
-                        continue
-                docnum = for_sale.doc_of(pid)
-                if docnum is not None:
-                    of_kind.add(docnum)
-                    coverage.setdefault(docnum, 0.0)
         levels: dict[float, list[int]] = {}
         for docnum, covered in coverage.items():
-            if (covered >= least or docnum in of_kind) and pid_of[docnum] not in exclude:
+            if covered >= least and pid_of[docnum] not in exclude:
                 levels.setdefault(covered, []).append(docnum)
+        eligible = sum(len(docs) for docs in levels.values())
+        if eligible < RELATED_BELOW:
+            # Products that *are* the kind asked for follow a precise query even when its other
+            # words outweigh the kind (a shopper who typed a kind plus an origin, flavour or
+            # brand wants the other products of that kind below): as many as the page lacks,
+            # those sharing most with the query first.
+            for docnum in _of_kind(
+                plan, snapshot, for_sale, coverage, least, exclude, RELATED_BELOW - eligible
+            ):
+                levels.setdefault(coverage.get(docnum, 0.0), []).append(docnum)
         chosen: dict[int, float] = {}
         for covered in sorted(levels, reverse=True):
             for docnum in levels[covered]:
@@ -673,6 +664,58 @@ def _kind_first(
         for pid in starting.get(head, frozenset()).intersection(hits):
             boosted[pid] = hits[pid] * KIND_FIRST_BOOST
     return boosted
+
+
+def _of_kind(
+    plan: list[Concept],
+    snapshot: ForSaleSnapshot,
+    for_sale: _ForSaleDocs,
+    coverage: dict[int, float],
+    least: float,
+    exclude: dict[int, float],
+    wanted: int,
+) -> list[int]:
+    """Up to `wanted` docnums of products for sale whose name starts with the kind the query
+    asks for, another name of it or a broader kind (by the name only: a kind word in a producer
+    or place name, "Trà Vinh", is no evidence), those with most coverage first."""
+    starting = snapshot.name_heads()
+    forms = []
+    for form in _kind_names(plan):
+        pids = starting.get(" ".join(fold(word) for word in form))
+        if pids:
+            marked = any(map(has_marks, form))
+            forms.append((pids, tuple(tone_key(word) for word in form) if marked else None))
+    if not forms:
+        return []
+
+    def fits(pid: int) -> bool:
+        for pids, keys in forms:
+            if pid in pids:
+                if keys is None:
+                    return True
+                # Spelled with marks: `Dưa lưới` does not start with `dừa`.
+                named = syllables(snapshot.rows[pid].name)[: len(keys)]
+                if tuple(tone_key(word) for word in named) == keys:
+                    return True
+        return False
+
+    pid_of, found = for_sale.pid_of, []
+    named = frozenset().union(*(pids for pids, _ in forms)).difference(exclude)
+    # Products sharing something with the query (but less than `least`) first, then the
+    # others of the kind.
+    sharing = [d for d, c in coverage.items() if 0 < c < least and pid_of[d] in named]
+    for docnum in sorted(sharing, key=lambda d: (-coverage[d], d)):
+        if len(found) >= wanted:
+            return found
+        if fits(pid_of[docnum]):
+            found.append(docnum)
+    for pid in sorted(named):
+        if len(found) >= wanted:
+            break
+        docnum = for_sale.doc_of(pid)
+        if docnum is not None and docnum not in coverage and fits(pid):
+            found.append(docnum)
+    return found
 
 
 def _with_classifiers(heads: Iterable[str]) -> set[str]:
