@@ -261,7 +261,6 @@ def product_load_options() -> tuple:
     )
 
 
-
 def one_product_load_options() -> tuple:
     """Loader options for one product page: everything in a single joined query. A product has
     a few certificates and photos, so the joined rows stay few, and one statement costs ~1.5 ms

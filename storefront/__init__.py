@@ -57,6 +57,10 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     init_page_cache(app)
 
+    from .chrome import init_chrome
+
+    init_chrome(app)
+
     from .request_log import init_request_log
 
     init_request_log(app)

@@ -69,6 +69,10 @@ def _start_request() -> None:
     # code issuing requests): start each one without the previous one's memo or CSRF token.
     g.pop(_MARKER_KEY, None)
     g.pop(_CSRF_FIELD, None)
+    if request.method in ("GET", "HEAD") and request.endpoint in CATALOG_ENDPOINTS:
+        # Read now, before the view opens a transaction: on a pooled driver connection it
+        # costs ~0.04 ms, inside the view's ORM transaction ~1 ms (an origin page's headers).
+        catalog_marker()
 
 
 def _release_fingerprint(app: Flask) -> str:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from flask import current_app, get_template_attribute
 from markupsafe import Markup
 
-from catalog.products.queries import for_sale_in_order
+from catalog.products.cards import for_sale_cards_in_order
 from core.clock import today_in_vietnam
 
 from .http_cache import catalog_marker
@@ -85,8 +85,9 @@ def product_cards(product_ids: list[int], today: date, *, eager: int = 0) -> lis
     A card depends on its product, the locale, the day and the catalog, so it is cached per
     product under the same marker as the pages: the products of a listing page recur on many
     other pages (filters, sorts, provinces, home), and a card from the cache saves loading its
-    product, producer, certificates and photos through the ORM and rendering four macros.
-    Only the products without a card are loaded — through the for-sale rule, as before.
+    product, producer, certificates and photos and rendering four macros. Only the products
+    without a card are read — as plain card rows, through the for-sale rule
+    (`catalog.products.cards`).
     """
     cache: FragmentCache = current_app.extensions["card_cache"]
     prefix = (current_locale(), today, catalog_marker())
@@ -101,7 +102,7 @@ def product_cards(product_ids: list[int], today: date, *, eager: int = 0) -> lis
             cards[pid] = card
     if missing:
         render_card = get_template_attribute("_macros.html", "product_card")
-        loaded = {product.id: product for product in for_sale_in_order(missing, today)}
+        loaded = {card.id: card for card in for_sale_cards_in_order(missing, today)}
         for pid, key in zip(product_ids, keys, strict=True):
             if pid in loaded and pid not in cards:
                 cards[pid] = Markup(render_card(loaded[pid], today, eager=key[-1]))  # noqa: S704

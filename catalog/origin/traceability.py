@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,6 +24,17 @@ from ..products.portal import owned_row
 from .codes import normalize_origin_code
 
 MAX_LOT_LENGTH = 64
+# Built once (a page's statement construction cost as much as running it; see
+# catalog/products/queries.py).
+_PRODUCT_BY_CODE = (
+    select(Product)
+    .options(*one_product_load_options())
+    .where(Product.origin_code == bindparam("code"))
+)
+_PRODUCT_BY_ID = (
+    select(Product).options(*one_product_load_options()).where(Product.id == bindparam("id"))
+)
+_BATCH_BY_CODE = select(Batch).where(Batch.code == bindparam("code"))
 
 
 @dataclass(frozen=True)
@@ -48,15 +59,13 @@ def resolve_origin(text: str | None) -> OriginTarget | None:
     code = normalize_origin_code(text)
     if code is None:
         return None
-    query = select(Product).where(Product.origin_code == code)
-    product = db.session.scalars(query.options(*one_product_load_options())).unique().first()
+    product = db.session.scalars(_PRODUCT_BY_CODE, {"code": code}).unique().first()
     if product is not None:
         return OriginTarget(code=code, product=product)
-    batch = db.session.scalar(select(Batch).where(Batch.code == code))
+    batch = db.session.scalar(_BATCH_BY_CODE, {"code": code})
     if batch is None:
         return None
-    query = select(Product).where(Product.id == batch.product_id)
-    product = db.session.scalars(query.options(*one_product_load_options())).unique().first()
+    product = db.session.scalars(_PRODUCT_BY_ID, {"id": batch.product_id}).unique().first()
     return OriginTarget(code=code, product=product, batch=batch)
 
 

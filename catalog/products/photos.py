@@ -86,7 +86,11 @@ def set_photo_alt(image: ProductImage, alt: str, *, actor_id: int, now: datetime
     """Change a photo's description (alt text) for shoppers who cannot see it. Flushes."""
     before, image.alt = {"alt": image.alt}, alt[:255]
     record_audit(
-        "product.photo_described", image.product, actor_id=actor_id, now=now, before=before,
+        "product.photo_described",
+        image.product,
+        actor_id=actor_id,
+        now=now,
+        before=before,
         after={"alt": image.alt},
     )
     db.session.flush()

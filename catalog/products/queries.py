@@ -4,8 +4,9 @@ province and group, one product by slug or SKU — over the for-sale rule, in co
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from core.db import db
 
@@ -66,22 +67,31 @@ def count_all_products() -> int:
     return int(db.session.scalar(select(func.count(Product.id))) or 0)
 
 
-
-
-
-
+# Built once: constructing a statement with its loader options and computing its cache key cost
+# as much as running it (~0.2 ms of ~0.4 ms a product page on SQLite); a built statement is
+# immutable and memoises its cache key, so sharing it between threads is safe.
+_PRODUCT_BY_SLUG = (
+    select(Product).options(*one_product_load_options()).where(Product.slug == bindparam("slug"))
+)
+_PRODUCT_BY_SKU = (
+    select(Product).options(*one_product_load_options()).where(Product.sku == bindparam("sku"))
+)
 
 
 def get_product_by_slug(slug: str) -> Product | None:
     """Any product (for sale or not), loaded with its producer, certificates and images."""
-    query = select(Product).options(*one_product_load_options()).where(Product.slug == slug)
-    return db.session.scalars(query).unique().one_or_none()
+    return db.session.scalars(_PRODUCT_BY_SLUG, {"slug": slug}).unique().one_or_none()
 
 
 def get_product_by_sku(sku: str) -> Product | None:
     """Any product by SKU (for sale or not), loaded like `get_product_by_slug`."""
-    query = select(Product).options(*one_product_load_options()).where(Product.sku == sku)
-    return db.session.scalars(query).unique().one_or_none()
+    return db.session.scalars(_PRODUCT_BY_SKU, {"sku": sku}).unique().one_or_none()
+
+
+@lru_cache(maxsize=4)
+def _for_sale_by_ids(on: date) -> Select[tuple[Product]]:
+    """The for-sale rule on `on` for a list of ids, built once per day (see above)."""
+    return select_for_sale(on).where(Product.id.in_(bindparam("ids", expanding=True)))
 
 
 def for_sale_in_order(product_ids: list[int], on: date) -> list[Product]:
@@ -90,6 +100,6 @@ def for_sale_in_order(product_ids: list[int], on: date) -> list[Product]:
     1 query + 3 eager loads."""
     if not product_ids:
         return []
-    found = db.session.scalars(select_for_sale(on).where(Product.id.in_(product_ids)))
+    found = db.session.scalars(_for_sale_by_ids(on), {"ids": list(product_ids)})
     by_id = {product.id: product for product in found}
     return [by_id[pid] for pid in product_ids if pid in by_id]

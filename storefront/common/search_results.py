@@ -9,6 +9,7 @@ from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from catalog.admin_units import province_by_code
+from catalog.products.cards import for_sale_cards_in_order
 from catalog.products.listing import ProductQuery
 from core.clock import today_in_vietnam
 from search.query import SearchPage
@@ -21,13 +22,21 @@ from .search_service import product_search
 MAX_QUERY_LENGTH = 200
 
 
-def search_from_args(args: MultiDict) -> tuple[str, ProductQuery, SearchPage]:
-    """(the query as typed, the filters, the page) for `q` and the listing arguments."""
+def search_from_args(
+    args: MultiDict, *, cards_only: bool = False
+) -> tuple[str, ProductQuery, SearchPage]:
+    """(the query as typed, the filters, the page) for `q` and the listing arguments; with
+    `cards_only` the page's items are card rows (`ProductCard`), not loaded products."""
     query = args.get("q", "")[:MAX_QUERY_LENGTH].strip()
     filters = product_query_from_args(
         args, per_page=current_app.config["PER_PAGE"], sorts=SEARCH_SORTS
     )
-    page = product_search().search(query, filters, today_in_vietnam())
+    if cards_only:
+        page = product_search().search(
+            query, filters, today_in_vietnam(), load_rows=for_sale_cards_in_order
+        )
+    else:
+        page = product_search().search(query, filters, today_in_vietnam())
     return query, filters, page
 
 

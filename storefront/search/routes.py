@@ -31,7 +31,7 @@ def highlight_filter(text: str, terms) -> Markup:
 @access("public")
 def results():
     def render() -> str:
-        query, filters, page = search_from_args(request.args)
+        query, filters, page = search_from_args(request.args, cards_only=True)
         if page.page > 1 and not page.items:
             abort(404)  # past the last page (never cached)
         return render_template(
