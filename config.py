@@ -146,8 +146,8 @@ class Config:
     # starts, patched per catalog change, fully reloaded in the background this often.
     SNAPSHOT_IN_BACKGROUND = env_bool("SNAPSHOT_IN_BACKGROUND", True)
     SNAPSHOT_FULL_RELOAD_SECONDS = env_int("SNAPSHOT_FULL_RELOAD_SECONDS", 600)
-    # A worker's first request opens its searcher and reads the most frequent terms' score
-    # maps, so its first searches are not slower than later ones.
+    # A background thread warms the search index's score maps when a worker starts and when a
+    # new index generation appears (docs/performance.md); no request waits for it.
     SEARCH_WARM_UP = env_bool("SEARCH_WARM_UP", True)
     # Origin scan counts are buffered per process and written in batches this often, or when
     # this many views wait (0 seconds: each view written in its request).

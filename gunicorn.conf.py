@@ -93,3 +93,16 @@ if os.environ.get("METRICS_ENABLED", "").strip().lower() in {"1", "true", "yes",
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker) -> None:
+    # A new worker starts warming its search caches (for-sale snapshot, the index's score maps)
+    # in background threads now, before its first request: no request waits for them
+    # (storefront/common/search_service.py, docs/performance.md).
+    from flask import Flask
+
+    from storefront.common.search_service import warm_up_worker
+
+    app = getattr(worker, "wsgi", None)
+    if isinstance(app, Flask):
+        warm_up_worker(app)

@@ -38,24 +38,70 @@ class UnsupportedQuery(Exception):
     """A query shape this module does not mirror; run it through Whoosh."""
 
 
+class ScoreMaps:
+    """The score maps of one index generation, shared by every thread's searcher on it.
+
+    A term's BM25F score in a document depends only on the generation (its documents and
+    global statistics), not on which searcher reads it, so the maps read by one thread — or by
+    the background warm-up (search/query.py) — serve all. Plain dicts: a lookup or an insert is
+    atomic under the GIL, so no lock is taken and no reader ever waits for another; two threads
+    that miss the same term at once both read it and store equal maps.
+    """
+
+    def __init__(self, max_postings: int = MAX_CACHED_POSTINGS) -> None:
+        self.max_postings = max_postings
+        self.terms: dict[tuple[str, str], Scores] = {}
+        self.docs: dict[tuple[str, str], frozenset[int]] = {}
+        self.field_lengths: dict[tuple[int, str], list[int]] = {}
+        self.field_norms: dict[tuple[int, float, float, float], list[float]] = {}
+        self.size = 0
+        self._numbers: list[int] = []
+
+    def numbers(self, count: int) -> list[int]:
+        """One int object per docnum, used as the key in every map: each map would otherwise
+        hold its own copy of each number (28 bytes a posting, a quarter of a warmed map)."""
+        if len(self._numbers) < count:
+            self._numbers = list(range(count))
+        return self._numbers
+
+    def add(self, key: tuple[str, str], found: Scores) -> None:
+        if self.size + len(found) > self.max_postings:
+            # Bounded memory: start over (clear() in place, so every view sees it).
+            self.terms.clear()
+            self.docs.clear()
+            self.size = 0
+        self.terms[key] = found
+        self.size += len(found)
+
+
 class PostingScores:
     """One searcher's term scores: (field, text) → {docnum: BM25F score, boost 1}.
 
     Deleted documents are left out (Whoosh's postings skip them). Valid for the searcher it was
-    built from only: global statistics (idf, average lengths) change with the index.
+    built from only: global statistics (idf, average lengths) change with the index. `maps`,
+    when given, are shared with other searchers of the *same* index generation.
     """
 
-    def __init__(self, searcher, max_postings: int = MAX_CACHED_POSTINGS, reader=None) -> None:
+    def __init__(
+        self,
+        searcher,
+        max_postings: int = MAX_CACHED_POSTINGS,
+        reader=None,
+        maps: ScoreMaps | None = None,
+    ) -> None:
         self.searcher = searcher
         # What query-tree shapes are estimated with (`estimate_size`): the searcher's reader,
         # or one that remembers document frequencies (search/query.py).
         self.reader = reader if reader is not None else searcher.reader()
-        self.max_postings = max_postings
-        self._terms: dict[tuple[str, str], Scores] = {}
-        self._docs: dict[tuple[str, str], frozenset[int]] = {}
-        self._field_lengths: dict[tuple[int, str], list[int]] = {}
-        self._field_norms: dict[tuple[int, float, float, float], list[float]] = {}
-        self._size = 0
+        self.maps = maps if maps is not None else ScoreMaps(max_postings)
+        self._terms = self.maps.terms
+        self._docs = self.maps.docs
+        self._field_lengths = self.maps.field_lengths
+        self._field_norms = self.maps.field_norms
+
+    def has(self, fieldname: str, text: str) -> bool:
+        """Whether the map of `text` in `fieldname` is already read."""
+        return (fieldname, text) in self._terms
 
     def docs(self, fieldname: str, text: str) -> frozenset[int]:
         """The documents holding `text` in `fieldname`."""
@@ -73,12 +119,7 @@ class PostingScores:
         if found is not None:
             return found
         found = self._read(fieldname, text)
-        if self._size + len(found) > self.max_postings:
-            self._terms.clear()
-            self._docs.clear()
-            self._size = 0
-        self._terms[key] = found
-        self._size += len(found)
+        self.maps.add(key, found)
         return found
 
     def _read(self, fieldname: str, text: str) -> Scores:
@@ -112,7 +153,8 @@ class PostingScores:
                 # Whole blocks at once (a fresh searcher reads hundreds of thousands of
                 # postings on its first queries: ~1 µs each one by one).
                 norms = self._norms(number, scorer, lengths)
-                self._read_blocks(matcher, scorer, norms, offset, found, deleted)
+                numbers = self.maps.numbers(offset + reader.doc_count_all())
+                self._read_blocks(matcher, scorer, norms, offset, found, deleted, numbers)
                 continue
             if deleted:
                 matcher = reader.postings(fieldname, btext)  # the filtering matcher again
@@ -143,6 +185,7 @@ class PostingScores:
         offset: int,
         found: Scores,
         deleted: frozenset[int] | set[int],
+        numbers: list[int],
     ) -> None:
         # bm25(idf, tf, fl, avgfl, B, K1) = idf * ((tf * (K1 + 1)) / (tf + K1 * (...))):
         # the same expression, with the per-document part looked up.
@@ -157,7 +200,9 @@ class PostingScores:
             for docnum, weight in zip(ids, weights, strict=True):
                 if deleted and docnum in deleted:
                     continue
-                found[docnum + offset] = idf * ((weight * k1_plus_1) / (weight + norms[docnum]))
+                found[numbers[docnum + offset]] = idf * (
+                    (weight * k1_plus_1) / (weight + norms[docnum])
+                )
             matcher._next_block()
 
     def _lengths(self, leaf_number: int, reader, fieldname: str) -> list[int]:
@@ -259,13 +304,15 @@ class _Evaluation:
         if type(query) is Term:
             base = self.postings.term(query.fieldname, query.text)
             boost = query.boost
-            if len(within) < len(base):
-                picked = {doc: base[doc] for doc in within if doc in base}
-            else:
-                picked = {doc: score for doc, score in base.items() if doc in within}
+            # The documents of both, walking the smaller side, then their scores, all in C
+            # loops (a broad term picks thousands). The order of a score dict matters to no
+            # result: every combination below is per document.
+            small = len(within) < len(base)
+            common = base.keys() & within if small else within.intersection(base)
+            scores = map(base.__getitem__, common)
             if boost != 1.0:  # Whoosh wraps the matcher: score × boost
-                return {doc: score * boost for doc, score in picked.items()}
-            return picked
+                scores = map(float(boost).__rmul__, scores)
+            return dict(zip(common, scores, strict=True))
         if isinstance(query, AndMaybe):
             required = self.scores(query.a, within)
             extra = self.scores(query.b, within)

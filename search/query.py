@@ -32,20 +32,21 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import mul
 
 from whoosh.query import NullQuery, Query
 
 from catalog.products.listing import ProductQuery, ResultPage
 from catalog.products.queries import for_sale_in_order
 
-from .analysis import fold, syllables
+from .analysis import fold, has_marks, syllables, tone_key
 from .autocomplete import Suggestion
 from .indexer import drain_pending, has_pending, live_dir, open_index
 from .input_methods import is_syllable
-from .postings import PostingScores, UnsupportedQuery, matching_docs, score_query
+from .postings import PostingScores, ScoreMaps, UnsupportedQuery, matching_docs, score_query
 from .ranking import (
     build_query,
     concept_clauses,
@@ -54,7 +55,7 @@ from .ranking import (
     region_clause,
     syllable_clauses,
 )
-from .segmentation import Vocabulary, read_words
+from .segmentation import Vocabulary, read_words, respace
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
 from .snapshot_keeper import SnapshotKeeper
 from .spelling import (
@@ -66,14 +67,25 @@ from .spelling import (
     real_word_corrections,
     spell_like_catalog,
 )
-from .understanding import KIND, PLACE, Concept, in_word_tables, kind_heads, understand, warm_up
+from .understanding import (
+    KIND,
+    PLACE,
+    Concept,
+    broader_kinds,
+    in_word_tables,
+    kind_heads,
+    understand,
+    warm_up,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY_SYLLABLES = 12
-# Score maps read ahead per field when a worker warms its searcher (see `warm_up`).
-WARM_TERMS_PER_FIELD = 25
-WARM_MAX_POSTINGS = 500_000
+# The warm-up reads score maps, most documents first, up to this many postings (~1 s of CPU in
+# a background thread at 20,000 products, ~150 MB; docs/performance.md).
+WARM_MAX_POSTINGS = 1_500_000
+# Terms of the previous generation warmed first in a new one (the most recently read).
+MAX_PREVIOUS_TERMS = 2_000
 # Search stories too when names, places and producers give fewer matches than this.
 STORY_TIER_BELOW = 12
 # The related tier is looked for when fewer products than this match every word (a page), and
@@ -83,6 +95,8 @@ RELATED_BELOW = 24
 RELATED_MIN_COVERAGE = 0.5
 # A product whose name starts with the kind the query names: × this.
 KIND_FIRST_BOOST = 1.5
+# Words a name may put before the fruit it is (folded: trái, quả).
+FRUIT_CLASSIFIERS = ("trai", "qua")
 # Related scores: coverage first (this × the share of the query matched), then, among equal
 # coverage, the asked kind (this × 2 when the name starts with the kind or another name of it,
 # × 1 with a broader kind it begins with: `Trà Hích` for `trà xanh`), then BM25F with the stars
@@ -149,15 +163,26 @@ class _ForSaleDocs:
 
     def __init__(self, pids: list[int], snapshot: ForSaleSnapshot) -> None:
         rows = snapshot.rows
-        self.pid_of: dict[int, int] = {}
-        self.boost_of: dict[int, float] = {}
+        # Indexed by docnum (a list index is cheaper than a dict lookup, and a broad query
+        # maps 12,000 docnums); only the docnums in `docs` are ever looked up.
+        self.pid_of: list[int] = [0] * len(pids)
+        self.boost_of: list[float] = [0.0] * len(pids)
+        docs = []
         for docnum, pid in enumerate(pids):
             row = rows.get(pid)
             if row is None:
                 continue  # not for sale today: never shown, never counted
+            docs.append(docnum)
             self.pid_of[docnum] = pid
             self.boost_of[docnum] = ranking_nudge(row.stars, row.in_stock)
-        self.docs = frozenset(self.pid_of)
+        self.docs = frozenset(docs)
+        self._doc_of: dict[int, int] | None = None
+
+    def doc_of(self, pid: int) -> int | None:
+        """The docnum of a product for sale (the reverse map is built once per snapshot)."""
+        if self._doc_of is None:
+            self._doc_of = {self.pid_of[docnum]: docnum for docnum in self.docs}
+        return self._doc_of.get(pid)
 
 
 class _Frequencies:
@@ -165,15 +190,25 @@ class _Frequencies:
     (field, term) many times (its clauses for both tiers, the related tier, alternatives), and
     Whoosh answers each from disk structures (~10–20 µs). Valid for one searcher."""
 
-    def __init__(self, reader) -> None:
+    def __init__(self, reader, shared: _Generation | None = None) -> None:
         self._reader = reader
-        self._known: dict[tuple[str, str], int] = {}
-        self._vocabularies: dict[tuple[str, int], dict[str, list[str]]] = {}
+        # Shared by every searcher of one index generation (answers depend on it alone).
+        self._known: dict[tuple[str, str], int] = shared.frequencies if shared else {}
+        self._vocabularies: dict[tuple[str, int], dict[str, list[str]]] = (
+            shared.vocabularies if shared else {}
+        )
+        # Every term of some fields (read by the warm-up): a word not among them is in no
+        # document, answered without asking Whoosh (~80 µs a miss, and most lookups of a
+        # query's spellings and stems are misses).
+        self._complete: dict[str, frozenset[str]] = shared.complete if shared else {}
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)
         found = self._known.get(key)
         if found is None:
+            complete = self._complete.get(fieldname)
+            if complete is not None and type(text) is str and text not in complete:
+                return 0
             if len(self._known) > MAX_REMEMBERED_FREQUENCIES:
                 self._known.clear()
             found = self._known[key] = self._reader.doc_frequency(fieldname, text)
@@ -202,18 +237,59 @@ class _Frequencies:
         return getattr(self._reader, name)
 
 
-class _ReaderState:
-    """One thread's open index: searcher plus docnum → product id."""
+class _Generation:
+    """What every searcher of one index generation computes alike, kept once per process and
+    shared across threads: the score maps (postings.py), remembered document frequencies and
+    vocabularies, docnum → product id, the for-sale documents of the current snapshot.
 
-    def __init__(self, index_dir: str) -> None:
+    Keyed by the generation's folder and Whoosh's TOC generation: any write makes a new key,
+    so nothing read from an older generation is ever used with a newer one (its maps are
+    dropped with it). No lock guards the dicts: a request uses what is there and reads what is
+    missing itself, never waiting for the warm-up that fills them (`ProductSearch.warm_up`).
+    """
+
+    def __init__(self, key: tuple[str, object]) -> None:
+        self.key = key
+        self.maps = ScoreMaps()
+        self.frequencies: dict[tuple[str, str], int] = {}
+        self.vocabularies: dict[tuple[str, int], dict[str, list[str]]] = {}
+        self.complete: dict[str, frozenset[str]] = {}  # field → all its terms (warm-up)
+        self.pids: list[int] | None = None
+        self.for_sale: tuple[ForSaleSnapshot, _ForSaleDocs] | None = None
+        # Terms the generation before this one had read: what shoppers type now (warmed first).
+        self.previous_terms: list[tuple[str, str]] = []
+        self.warm_started = False  # a warm-up was started for this generation
+        self.warmed = threading.Event()  # ... and has finished
+
+
+def _generation_key(folder: str, searcher) -> tuple[str, object]:
+    generation = searcher.reader().generation()
+    return (folder, generation if generation is not None else id(searcher))
+
+
+class _ReaderState:
+    """One thread's open index: its own searcher (Whoosh readers are not shared across
+    threads), over the generation's shared caches."""
+
+    def __init__(self, index_dir: str, generations: _Generations, announce: bool = True) -> None:
         self.folder = live_dir(index_dir)
         self.index = open_index(index_dir)
-        self.searcher = self.index.searcher(weighting=ranking_model())
-        self.pids = self._load_pids()
-        self.frequencies = _Frequencies(self.searcher.reader())
-        self.postings = PostingScores(self.searcher, reader=self.frequencies)
+        self._generations = generations
+        self._announce = announce  # False for the warm-up's own searcher
+        self._open(self.index.searcher(weighting=ranking_model()))
+
+    def _open(self, searcher) -> None:
+        self.searcher = searcher
+        key = _generation_key(self.folder, searcher)
+        self.generation = self._generations.get(key, announce=self._announce)
+        if self.generation.pids is None:
+            self.generation.pids = self._load_pids()
+        self.pids = self.generation.pids
+        self.frequencies = _Frequencies(self.searcher.reader(), self.generation)
+        self.postings = PostingScores(
+            self.searcher, reader=self.frequencies, maps=self.generation.maps
+        )
         self.vocabulary = Vocabulary(self.frequencies)
-        self._for_sale_docs: tuple[ForSaleSnapshot, _ForSaleDocs] | None = None
 
     def _load_pids(self) -> list[int]:
         column = self.searcher.reader().column_reader("pid")
@@ -222,23 +298,18 @@ class _ReaderState:
     def fresh(self, index_dir: str) -> _ReaderState:
         if live_dir(index_dir) != self.folder:
             self.close()
-            return _ReaderState(index_dir)
+            return _ReaderState(index_dir, self._generations, self._announce)
         if not self.searcher.up_to_date():
-            self.searcher = self.searcher.refresh()
-            self.pids = self._load_pids()
-            self.frequencies = _Frequencies(self.searcher.reader())
-            self.postings = PostingScores(self.searcher, reader=self.frequencies)
-            self.vocabulary = Vocabulary(self.frequencies)
-            self._for_sale_docs = None
+            self._open(self.searcher.refresh())
         return self
 
     def for_sale_docs(self, snapshot: ForSaleSnapshot) -> _ForSaleDocs:
-        """The documents of products in `snapshot` (computed once per snapshot)."""
-        cached = self._for_sale_docs
+        """The documents of products in `snapshot` (computed once per snapshot and generation)."""
+        cached = self.generation.for_sale
         if cached is not None and cached[0] is snapshot:
             return cached[1]
         found = _ForSaleDocs(self.pids, snapshot)
-        self._for_sale_docs = (snapshot, found)
+        self.generation.for_sale = (snapshot, found)
         return found
 
     def close(self) -> None:
@@ -246,6 +317,30 @@ class _ReaderState:
             self.searcher.close()
         except Exception:  # already gone with its files
             log.debug("closing a stale searcher failed", exc_info=True)
+
+
+class _Generations:
+    """The process's `_Generation`s: the newest one seen, and any still used by a thread that
+    has not yet moved on (held by its `_ReaderState` only, so dropped with it)."""
+
+    def __init__(self, on_new: Callable[[_Generation], None] | None = None) -> None:
+        self._lock = threading.Lock()
+        self.latest: _Generation | None = None
+        self.on_new = on_new
+
+    def get(self, key: tuple[str, object], announce: bool = True) -> _Generation:
+        """The generation of `key`, created when new (then `on_new` is told, if `announce`)."""
+        with self._lock:  # held for a comparison only
+            latest = self.latest
+            if latest is not None and latest.key == key:
+                return latest
+            created = _Generation(key)
+            if latest is not None:
+                created.previous_terms = list(latest.maps.terms)[-MAX_PREVIOUS_TERMS:]
+            self.latest = created
+        if announce and self.on_new is not None:
+            self.on_new(created)
+        return created
 
 
 class ProductSearch:
@@ -264,8 +359,17 @@ class ProductSearch:
         on_index_unusable: Callable[[str], None] | None = None,
         result_cache_size: int = 0,
         snapshots: SnapshotKeeper | None = None,
+        warm_in_background: bool = False,
+        background: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         self.index_dir = index_dir
+        # Warm each new index generation's score maps in a background thread as soon as a
+        # request opens it (`start_warm_up`); `background(job)` runs a job in a thread with
+        # what it needs (the web layer gives an app context, for the for-sale snapshot).
+        self.warm_in_background = warm_in_background
+        self._background = background
+        self._generations = _Generations(on_new=self._generation_opened)
+        self.warm_ups = 0  # background warm-ups started (for tests and the bench)
         # When given, the keeper holds the snapshot (patched per change, reloaded in the
         # background: search/snapshot_keeper.py) and `snapshot_ttl` is not used.
         self.snapshots = snapshots
@@ -307,7 +411,11 @@ class ProductSearch:
             if has_pending(self.index_dir):
                 # Ids another writer could not write: apply them if nobody holds the lock.
                 drain_pending(self.index_dir, timeout=0)
-            state = _ReaderState(self.index_dir) if state is None else state.fresh(self.index_dir)
+            state = (
+                _ReaderState(self.index_dir, self._generations)
+                if state is None
+                else state.fresh(self.index_dir)
+            )
         except Exception as exc:
             self._local.state = None
             self._report_unusable(exc)
@@ -315,29 +423,115 @@ class ProductSearch:
         self._local.state = state
         return state
 
-    def warm_up(self, on: date, terms_per_field: int = WARM_TERMS_PER_FIELD) -> int:
-        """Open this thread's searcher and read now what its first queries would read one by
-        one: every field's lengths and the score maps of each field's most frequent terms (the
-        costly ones; rare terms are cheap). A fresh worker calls it at its first request, so its
-        first searches are as fast as later ones. Returns the score maps read."""
+    def warm_up(
+        self,
+        on: date | None = None,
+        max_postings: int = WARM_MAX_POSTINGS,
+        *,
+        once: bool = False,
+    ) -> int:
+        """Read now, into the live generation's shared caches, what the first queries of a
+        fresh searcher would read one by one: the score maps of the terms the previous
+        generation had used (an edit changes statistics, not what shoppers type), then of each
+        field's most frequent terms (the costly ones; rare terms are cheap), with every field's
+        lengths; then the for-sale documents of `on`'s snapshot. Runs in the calling thread on
+        a searcher of its own (closed after); requests meanwhile use what is already read and
+        read the rest themselves — none waits for this. With `once`, a generation already
+        warmed (or being warmed) is left alone. Returns the score maps read."""
         try:
-            state = self._reader()
-        except IndexUnusable:
+            state = _ReaderState(self.index_dir, self._generations, announce=False)
+        except Exception:  # no usable index: a request will report it and rebuild
+            log.debug("no index to warm", exc_info=True)
             return 0
-        state.for_sale_docs(self.snapshot(on))
+        generation = state.generation
+        with self._generations._lock:
+            claimed = not generation.warm_started
+            generation.warm_started = True
+        try:
+            if once and not claimed:
+                return 0
+            read = self._warm_maps(state, max_postings)
+            if on is not None:
+                state.for_sale_docs(self.snapshot(on))
+            return read
+        finally:
+            if claimed or not once:
+                generation.warmed.set()
+            state.close()
+
+    def _warm_maps(self, state: _ReaderState, max_postings: int) -> int:
+        generation, postings = state.generation, state.postings
         reader = state.searcher.reader()
-        read = postings = 0
-        for fieldname, kind in state.searcher.schema.items():
-            # Stories are searched only when names and places find few (STORY_TIER_BELOW).
-            if not kind.scorable or "story" in fieldname:
+        schema = state.searcher.schema
+        wanted: list[tuple[str, str]] = list(generation.previous_terms)
+        by_value: list[tuple[float, str, str]] = []
+        for fieldname, kind in schema.items():
+            if not kind.scorable:
                 continue
-            for _frequency, text in reader.most_frequent_terms(fieldname, terms_per_field):
-                word = text.decode("utf-8") if isinstance(text, bytes) else text
-                postings += len(state.postings.term(fieldname, word))
-                read += 1
-                if postings > WARM_MAX_POSTINGS:  # stay well inside the score-map cache
-                    return read
+            from_bytes = kind.from_bytes
+            terms, sizes = [], []
+            for btext, info in reader.iter_field(fieldname):
+                terms.append(from_bytes(btext) if isinstance(btext, bytes) else btext)
+                sizes.append(info.doc_frequency())
+            generation.complete[fieldname] = frozenset(terms)
+            # Stories are searched only when names and places find few (STORY_TIER_BELOW).
+            if "story" in fieldname or not terms:
+                continue
+            # Worth reading first: likely typed (its share of the field's postings) × costly
+            # to read on a request (its postings).
+            field_total = sum(sizes) or 1
+            by_value.extend(
+                (size * size / field_total, fieldname, text)
+                for size, text in zip(sizes, terms, strict=True)
+            )
+        # The typo vocabularies (`_Frequencies.terms_within`), as spelling.py asks for them.
+        from .spelling import _CORRECTION_FIELDS
+
+        for fieldname in _CORRECTION_FIELDS:
+            if fieldname in schema:
+                state.frequencies.terms_within(fieldname, "", 0, prefix=1)
+        by_value.sort(key=lambda item: -item[0])
+        wanted.extend((fieldname, text) for _value, fieldname, text in by_value)
+        read = total = 0
+        for fieldname, word in wanted:
+            if self._generations.latest is not generation:
+                break  # a newer generation appeared: its own warm-up takes over
+            if postings.has(fieldname, word):
+                continue
+            total += len(postings.term(fieldname, word))
+            read += 1
+            if total > max_postings:  # stay well inside the score-map cache
+                break
         return read
+
+    def start_warm_up(self, on: Callable[[], date] | None = None) -> threading.Thread | None:
+        """`warm_up(on())` in a background thread, at most once per index generation; the
+        caller does not touch the index (no wait, not even to open it). A web worker calls it
+        when it starts; each new generation starts one when a request first opens it. Returns
+        the thread, or None when the `background` runner given at construction started it."""
+        self.warm_ups += 1
+
+        def job() -> None:
+            started = time.thread_time()
+            try:
+                read = self.warm_up(on() if on is not None else None, once=True)
+            except Exception:  # a cache: requests go on reading what they need
+                log.exception("warming the search index failed")
+                return
+            if read:
+                spent = (time.thread_time() - started) * 1000
+                log.info("search warm-up: %d score maps read (%.0f ms CPU)", read, spent)
+
+        if self._background is not None:
+            self._background(job)
+            return None
+        thread = threading.Thread(target=job, name="search-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _generation_opened(self, generation: _Generation) -> None:
+        if self.warm_in_background and not generation.warm_started:
+            self.start_warm_up()
 
     def _report_unusable(self, exc: Exception) -> None:
         reason = "missing" if not os.path.exists(live_dir(self.index_dir)) else "corrupt"
@@ -348,21 +542,24 @@ class ProductSearch:
     def _cached_hits(
         self, state: _ReaderState, words: list[str], snapshot: ForSaleSnapshot
     ) -> _Hits:
-        # Keyed by the searcher and the snapshot objects: a new index generation or a new
+        # Keyed by the generation and the snapshot objects: a new index generation or a new
         # for-sale snapshot starts a fresh cache, so a cached answer is never staler than them.
         if self.result_cache_size <= 0:
             return self._index_hits(state, words, snapshot)
-        key = (id(state.searcher), id(snapshot), tuple(words))
+        # The generation (shared by every thread's searcher on it), not the searcher: with one
+        # searcher per thread, two threads would otherwise clear each other's cache.
+        owner = (state.generation, snapshot)
+        key = tuple(words)
         cache = self._results
-        if cache.get("owner") != (id(state.searcher), id(snapshot)):
+        if cache.get("owner") != owner:
             cache.clear()
-            cache["owner"] = (id(state.searcher), id(snapshot))
+            cache["owner"] = owner
         found = cache.get(key)
         if found is None:
             found = self._index_hits(state, words, snapshot)
             if len(cache) > self.result_cache_size:
                 cache.clear()
-                cache["owner"] = (id(state.searcher), id(snapshot))
+                cache["owner"] = owner
             cache[key] = found
         return found
 
@@ -373,6 +570,7 @@ class ProductSearch:
         reader = state.frequencies
         corrected: list[str] | None = None
         # Words the catalog does not hold: Telex/VNI residue, run-together syllables.
+        typed = words
         read = read_words(words, state.vocabulary, known=lambda word: _as_typed(reader, word))
         if read:
             words = corrected = read[:MAX_QUERY_SYLLABLES]
@@ -381,17 +579,31 @@ class ProductSearch:
         # matching them makes broad queries score thousands of documents; they are searched
         # only when tier 1 finds few (measured in docs/search.md).
         hits = self._tiered(state, plan, snapshot)
-        for choice in range(MAX_CORRECTIONS if not hits else 0):
-            candidate = correct_words(reader, words, choice)
-            if not candidate:
-                break
-            # The corrected words are searched like typed ones: stories only if needed.
-            corrected_plan = self._understand(reader, candidate)
-            hits = self._tiered(state, corrected_plan, snapshot)
-            # Offer a correction only when it finds something.
-            if hits:
-                corrected, plan = candidate, corrected_plan
-                break
+        # A reading that finds nothing may have read a typo (`sochola` is no "soc ho la"):
+        # the typed words are corrected too.
+        guess: tuple[list[str], list[Concept]] | None = None
+        for base in (words, typed) if read else (words,):
+            for choice in range(MAX_CORRECTIONS if not hits else 0):
+                candidate = correct_words(reader, base, choice)
+                if not candidate:
+                    break
+                # The corrected words are searched like typed ones: stories only if needed.
+                corrected_plan = self._understand(reader, candidate)
+                guess = guess or (candidate, corrected_plan)
+                hits = self._tiered(state, corrected_plan, snapshot)
+                # Offer a correction only when it finds something.
+                if hits:
+                    corrected, plan, words = candidate, corrected_plan, candidate
+                    break
+        if not hits:
+            # A space typed one letter off (`ma tong` for mật ong): the words joined and cut
+            # again at the catalog's syllables.
+            respaced = respace(words, state.vocabulary)
+            if respaced:
+                respaced_plan = self._understand(reader, respaced)
+                hits = self._tiered(state, respaced_plan, snapshot)
+                if hits:
+                    corrected, plan, words = respaced, respaced_plan, respaced
         if not hits and len(words) > 1:
             # Every word may be real and still mistyped into another (`yen xao`): the catalog
             # glues none of them to its neighbour, a word one edit away it glues often.
@@ -401,6 +613,10 @@ class ProductSearch:
                 if hits:
                     corrected, plan = candidate, corrected_plan
                     break
+        if not hits and guess:
+            # Nothing matches every word even corrected (`dried durain`: no dried durian):
+            # the related tier is that of the best correction, not of the typo.
+            corrected, plan = guess
         if hits:
             hits = _kind_first(hits, plan, snapshot)
         related: dict[int, float] = {}
@@ -477,6 +693,16 @@ class ProductSearch:
         for docnum, covered in coverage.items():
             if covered >= least and pid_of[docnum] not in exclude:
                 levels.setdefault(covered, []).append(docnum)
+        eligible = sum(len(docs) for docs in levels.values())
+        if eligible < RELATED_BELOW:
+            # Products that *are* the kind asked for follow a precise query even when its other
+            # words outweigh the kind (a shopper who typed a kind plus an origin, flavour or
+            # brand wants the other products of that kind below): as many as the page lacks,
+            # those sharing most with the query first.
+            for docnum in _of_kind(
+                plan, snapshot, for_sale, coverage, least, exclude, RELATED_BELOW - eligible
+            ):
+                levels.setdefault(coverage.get(docnum, 0.0), []).append(docnum)
         chosen: dict[int, float] = {}
         for covered in sorted(levels, reverse=True):
             for docnum in levels[covered]:
@@ -523,8 +749,14 @@ class ProductSearch:
         except UnsupportedQuery:
             results = state.searcher.search(query, limit=None)
             matched = {docnum: score for score, docnum in results.top_n if docnum in for_sale.docs}
-        pid_of, boost_of = for_sale.pid_of, for_sale.boost_of
-        return {pid_of[docnum]: score * boost_of[docnum] for docnum, score in matched.items()}
+        # {pid_of[d]: score × boost_of[d]} in C loops (the same products, products and order).
+        return dict(
+            zip(
+                map(for_sale.pid_of.__getitem__, matched),
+                map(mul, matched.values(), map(for_sale.boost_of.__getitem__, matched)),
+                strict=True,
+            )
+        )
 
     # public ---------------------------------------------------------------------------------
 
@@ -621,10 +853,85 @@ def _kind_first(
         return hits
     starting = snapshot.name_heads()
     boosted = dict(hits)
-    for head in heads:
+    for head in _with_classifiers(heads):
         for pid in starting.get(head, frozenset()).intersection(hits):
             boosted[pid] = hits[pid] * KIND_FIRST_BOOST
     return boosted
+
+
+def _of_kind(
+    plan: list[Concept],
+    snapshot: ForSaleSnapshot,
+    for_sale: _ForSaleDocs,
+    coverage: dict[int, float],
+    least: float,
+    exclude: dict[int, float],
+    wanted: int,
+) -> list[int]:
+    """Up to `wanted` docnums of products for sale whose name starts with the kind the query
+    asks for, another name of it or a broader kind (by the name only: a kind word in a producer
+    or place name, "Trà Vinh", is no evidence), those with most coverage first."""
+    starting = snapshot.name_heads()
+    forms = []
+    for form in _kind_names(plan):
+        pids = starting.get(" ".join(fold(word) for word in form))
+        if pids:
+            marked = any(map(has_marks, form))
+            forms.append((pids, tuple(tone_key(word) for word in form) if marked else None))
+    if not forms:
+        return []
+
+    def fits(pid: int) -> bool:
+        for pids, keys in forms:
+            if pid in pids:
+                if keys is None:
+                    return True
+                # Spelled with marks: `Dưa lưới` does not start with `dừa`.
+                named = syllables(snapshot.rows[pid].name)[: len(keys)]
+                if tuple(tone_key(word) for word in named) == keys:
+                    return True
+        return False
+
+    pid_of, found = for_sale.pid_of, []
+    named = frozenset().union(*(pids for pids, _ in forms)).difference(exclude)
+    # Products sharing something with the query (but less than `least`) first, then the
+    # others of the kind.
+    sharing = [d for d, c in coverage.items() if 0 < c < least and pid_of[d] in named]
+    for docnum in sorted(sharing, key=lambda d: (-coverage[d], d)):
+        if len(found) >= wanted:
+            return found
+        if fits(pid_of[docnum]):
+            found.append(docnum)
+    for pid in sorted(named):
+        if len(found) >= wanted:
+            break
+        docnum = for_sale.doc_of(pid)
+        if docnum is not None and docnum not in coverage and fits(pid):
+            found.append(docnum)
+    return found
+
+
+def _with_classifiers(heads: Iterable[str]) -> set[str]:
+    """Folded name heads, and the same after a fruit classifier: "Trái sầu riêng …" and
+    "Quả lê …" start with the fruit as much as "Sầu riêng …" does."""
+    found = set(heads)
+    found.update(f"{classifier} {head}" for head in heads for classifier in FRUIT_CLASSIFIERS)
+    return found
+
+
+def _kind_names(plan: list[Concept]) -> list[tuple[str, ...]]:
+    """How the name of a product of the asked kind may start: the kind as typed, its other
+    names, and the broader kinds it begins with (search/understanding.py)."""
+    # Only a kind the word tables name without doubt: `dua` typed without marks is coconut,
+    # melon or pineapple (no other names kept), a head word outside the tables is only a guess.
+    certain = [
+        concept
+        for concept in plan
+        if concept.role == KIND
+        and (concept.alternatives or any(has_marks(word) for word in concept.words))
+    ]
+    names = [words for concept in certain for words in (concept.words, *concept.alternatives)]
+    return names + [form for form in broader_kinds(certain) if form not in names]
 
 
 def _kind_levels(plan: list[Concept], snapshot: ForSaleSnapshot) -> Callable[[int], int]:
@@ -632,8 +939,12 @@ def _kind_levels(plan: list[Concept], snapshot: ForSaleSnapshot) -> Callable[[in
     1 when with a broader kind that one begins with (`trà` of `trà xanh`), else 0."""
     exact, broader = kind_heads(plan)
     starting = snapshot.name_heads()
-    first = frozenset().union(*(starting.get(head, frozenset()) for head in exact))
-    second = frozenset().union(*(starting.get(head, frozenset()) for head in broader))
+    first = frozenset().union(
+        *(starting.get(head, frozenset()) for head in _with_classifiers(exact))
+    )
+    second = frozenset().union(
+        *(starting.get(head, frozenset()) for head in _with_classifiers(broader))
+    )
     return lambda pid: 2 if pid in first else 1 if pid in second else 0
 
 

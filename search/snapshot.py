@@ -8,7 +8,7 @@ what is listed. Each facet is counted with every *other* filter applied.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -62,6 +62,19 @@ class ForSaleSnapshot:
         if self._facet_columns is None:
             self._facet_columns = _FacetColumns(self.rows)
         return self._facet_columns
+
+    def prepare_like(self, previous: ForSaleSnapshot | None = None) -> None:
+        """Build now (in a background thread) the derived structures a request would otherwise
+        build on first use — 100–200 ms each at 20,000 products: facet columns and name heads
+        (every search), and whatever `previous` had built (autocomplete, listing orders), or
+        autocomplete too for a first snapshot. Each is assigned whole, so a request running
+        beside this either finds it ready or builds an equal one itself."""
+        self.facet_columns()
+        self.name_heads()
+        if previous is None or previous._autocomplete is not None:
+            self.autocomplete  # noqa: B018 - a property that builds
+        for sort in list(previous._orders) if previous is not None else ():
+            self.ordered(sort)
 
     def featured(self, limit: int) -> list[int]:
         """Home's featured products: in stock, 5★ first, then 4★ …, newest first."""
@@ -143,6 +156,13 @@ class _FacetColumns:
             self.members[facet] = {value: frozenset(pids) for value, pids in grouped.items()}
         self.price: dict[int, int] = {pid: row.price_vnd for pid, row in rows.items()}
         self.producer: dict[int, int] = {pid: row.producer_id for pid, row in rows.items()}
+        # Each product's values of every facet (in FACETS order) as one small number.
+        number_of: dict[tuple[str, ...], int] = {}
+        self.combination: dict[int, int] = {}
+        for pid in rows:
+            values = tuple(self.values[facet][pid] for facet in FACETS)
+            self.combination[pid] = number_of.setdefault(values, len(number_of))
+        self.combinations: list[tuple[str, ...]] = list(number_of)
 
 
 def _snapshot_query(on: date, among: Select | CompoundSelect | None = None) -> Select:
@@ -278,10 +298,7 @@ def refine(hits: dict[int, float], snapshot: ForSaleSnapshot, filters: ProductQu
         return out
 
     kept = list(restricted())
-    facets = {
-        facet: Counter(map(columns.values[facet].__getitem__, restricted(facet)))
-        for facet in FACETS
-    }
+    facets = _count_facets(columns, passing, restricted)
     # Most frequent first; equal counts by value, so the order does not depend on hit order.
     ordered_facets = {
         facet: dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
@@ -298,6 +315,38 @@ def refine(hits: dict[int, float], snapshot: ForSaleSnapshot, filters: ProductQu
         kept.sort()  # ids ascending, then a stable sort by score: ties keep id order
         kept.sort(key=hits.__getitem__, reverse=True)
     return Refined(ids=kept, facets=ordered_facets)
+
+
+def _count_facets(
+    columns: _FacetColumns,
+    passing: dict[str, frozenset[int]],
+    restricted: Callable[[str | None], Iterable[int]],
+) -> dict[str, Counter]:
+    """Each facet's counts over the hits with every *other* facet filter applied. Facets that
+    see the same hits (all of them when no facet filter is chosen) are counted in one pass over
+    each product's combination of values (a few hundred), then split: a broad query's 12,000
+    hits are walked once, not three times."""
+    facets: dict[str, Counter] = {}
+    # A facet sees the hits restricted by the filters of the other facets; with no filter on
+    # it, that is every filter.
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for facet in FACETS:
+        applied = tuple(other for other in passing if other != facet)
+        groups.setdefault(applied, []).append(facet)
+    for members in groups.values():
+        ids = restricted(members[0] if members[0] in passing else None)
+        if len(members) == 1:
+            facet = members[0]
+            facets[facet] = Counter(map(columns.values[facet].__getitem__, ids))
+            continue
+        by_combination = Counter(map(columns.combination.__getitem__, ids))
+        for facet in members:
+            position = FACETS.index(facet)
+            counts: Counter = Counter()
+            for combination, count in by_combination.items():
+                counts[columns.combinations[combination][position]] += count
+            facets[facet] = counts
+    return {facet: facets[facet] for facet in FACETS}
 
 
 def match_in_snapshot(words: list[str], snapshot: ForSaleSnapshot) -> dict[int, float]:

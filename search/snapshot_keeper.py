@@ -101,7 +101,9 @@ class SnapshotKeeper:
                 self._start_reload(on)
                 return snapshot  # the bulk change shows once the reload is swapped in
             if changed or snapshot.on != on:
+                previous = snapshot
                 snapshot = patched_snapshot(snapshot, on, changed, id_query)
+                self._prepare_in_background(snapshot, previous)
             self._current = (snapshot, marker, loaded_at)
             return snapshot
 
@@ -124,6 +126,12 @@ class SnapshotKeeper:
         self._current = (snapshot, seen, time.monotonic())
         return snapshot
 
+    def _prepare_in_background(self, snapshot: ForSaleSnapshot, previous: ForSaleSnapshot) -> None:
+        # A patched snapshot is used at once (an edit shows on the next request); what is
+        # derived from it is built beside, and a request that needs it sooner builds it itself.
+        if self._background is not None:
+            self._background(lambda: snapshot.prepare_like(previous))
+
     def _maybe_reload_in_background(self, current: tuple, on: date) -> None:
         if self._background is None or self.full_reload_seconds <= 0:
             return
@@ -140,6 +148,9 @@ class SnapshotKeeper:
             try:
                 seen = catalog_last_changed_at()
                 snapshot = load_for_sale_snapshot(on)
+                current = self._current
+                # Ready before it is swapped in: no request builds its facets or names.
+                snapshot.prepare_like(current[0] if current is not None else None)
                 with self._lock:
                     current = self._current
                     if current is None or current[0].on <= on:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 
 from core.clock import today_in_vietnam
 from core.db import db
@@ -31,39 +32,50 @@ def init_search(app: Flask) -> None:
         background=background,
         full_reload_seconds=float(app.config.get("SNAPSHOT_FULL_RELOAD_SECONDS", 600)),
     )
-    app.extensions[EXTENSION_KEY] = ProductSearch(
+    warm_searcher = bool(app.config.get("SEARCH_WARM_UP", True))
+    service = ProductSearch(
         app.config["SEARCH_INDEX_DIR"],
         snapshot_ttl=float(app.config.get("SEARCH_SNAPSHOT_TTL", 30.0)),
         result_cache_size=int(app.config.get("SEARCH_RESULT_CACHE_SIZE", 512)),
         on_index_unusable=rebuilder.start if app.config.get("SEARCH_AUTO_REBUILD", True) else None,
         snapshots=snapshots,
+        # Each new index generation (an edit, the follower, a rebuild) is warmed in the
+        # background when a request first opens it; requests never wait for it.
+        warm_in_background=warm_searcher,
+        background=_in_background(app, "search-warm-up"),
     )
+    app.extensions[EXTENSION_KEY] = service
     app.extensions[EXTENSION_KEY + ".rebuild"] = rebuilder
-    warm_searcher = bool(app.config.get("SEARCH_WARM_UP", True))
     if background is not None or warm_searcher:
-        # At a worker's first request (servers fork workers after create_app) the snapshot
-        # starts loading in the background; at its first search the searcher of the thread
-        # that serves requests reads its costly score maps, so that search alone waits.
-        started, searcher_started = threading.Event(), threading.Event()
-        service = app.extensions[EXTENSION_KEY]
-
+        # A worker warms up when it starts (gunicorn's post_worker_init calls `warm_up_worker`)
+        # or, without that hook, at its first request; either way in background threads, and
+        # that request does not wait. Per process: servers fork workers after create_app, and
+        # a thread started before a fork does not exist in the child.
         def warm_up() -> None:
-            if not started.is_set():
-                started.set()
-                snapshots.warm_up(today_in_vietnam())
-            # The searcher at the first search only: a product page must not wait for it.
-            endpoint = request.endpoint or ""
-            if warm_searcher and not searcher_started.is_set() and endpoint.startswith("search."):
-                searcher_started.set()
-                try:
-                    service.warm_up(today_in_vietnam())
-                except Exception:  # a cache: the request goes on cold
-                    log.exception("warming the searcher failed")
+            warm_up_worker(app)
 
         app.before_request(warm_up)
 
 
-def _in_background(app: Flask) -> Callable[[Callable[[], None]], None]:
+_WARMED_IN = EXTENSION_KEY + ".warmed_in_pid"
+
+
+def warm_up_worker(app: Flask) -> None:
+    """Start this process's warm-ups in the background, once: the for-sale snapshot and the
+    live index generation's score maps (`ProductSearch.start_warm_up`). Returns at once."""
+    if app.extensions.get(_WARMED_IN) == os.getpid() or EXTENSION_KEY not in app.extensions:
+        return
+    app.extensions[_WARMED_IN] = os.getpid()
+    service: ProductSearch = app.extensions[EXTENSION_KEY]
+    if service.snapshots is not None and app.config.get("SNAPSHOT_IN_BACKGROUND", True):
+        service.snapshots.warm_up(today_in_vietnam())
+    if app.config.get("SEARCH_WARM_UP", True):
+        service.start_warm_up(today_in_vietnam)
+
+
+def _in_background(
+    app: Flask, name: str = "for-sale-snapshot"
+) -> Callable[[Callable[[], None]], None]:
     """Run a job in a daemon thread with an app context and a session of its own."""
 
     def run(job: Callable[[], None]) -> None:
@@ -74,7 +86,7 @@ def _in_background(app: Flask) -> Callable[[Callable[[], None]], None]:
                 finally:
                     db.session.remove()
 
-        threading.Thread(target=target, name="for-sale-snapshot", daemon=True).start()
+        threading.Thread(target=target, name=name, daemon=True).start()
 
     return run
 
