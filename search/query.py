@@ -245,6 +245,17 @@ class _Generation:
         self.warm_started = False  # a warm-up was started for this generation
         self.warmed = threading.Event()  # ... and has finished
 
+    def drop(self) -> None:
+        """Forget what was computed (a newer generation took over). In place: every searcher
+        of this generation holds these very dicts."""
+        self.maps.clear()
+        self.maps.field_lengths.clear()
+        self.maps.field_norms.clear()
+        self.frequencies.clear()
+        self.vocabularies.clear()
+        self.complete.clear()
+        self.for_sale = None
+
 
 def _generation_key(folder: str, searcher) -> tuple[str, object]:
     generation = searcher.reader().generation()
@@ -347,6 +358,10 @@ class _Generations:
             created = _Generation(key)
             if latest is not None:
                 created.previous_terms = list(latest.maps.terms)[-MAX_PREVIOUS_TERMS:]
+                # Freed now, not when the last thread still on it serves its next request (an
+                # idle thread could keep 100+ MB alive for hours); a request still using it
+                # reads what it needs again from its own, still open, searcher.
+                latest.drop()
             self.latest = created
         if announce and self.on_new is not None:
             self.on_new(created)

@@ -145,6 +145,7 @@ def test_warmed_maps_are_dropped_when_the_generation_changes(app, built_index, s
     new = service._reader().generation
     assert new is not old and new.key != old.key
     assert new.maps is not old.maps and new.maps.terms is not old.maps.terms
+    assert not old.maps.terms and not old.complete  # dropped, not kept for idle threads
     # The new generation is warmed in its turn (in the background), starting with what the
     # old one had read.
     assert new.warm_started and new.previous_terms
