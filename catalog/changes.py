@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Engine, func, select, union_all
 from sqlalchemy.exc import DBAPIError
 
-from core.db import db
+from core.db import autocommit_while_idle, db
 
 from .models import Certificate, Producer, Product, ProductImage
 
@@ -56,12 +56,14 @@ def catalog_last_changed_at_for_reader() -> tuple[datetime | None, ...]:
     connection = None
     try:
         connection = engine.raw_connection()
-        cursor = connection.cursor()
-        try:
-            cursor.execute(sql)
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
+        # One statement: in autocommit on PostgreSQL, no BEGIN and no ROLLBACK round trips.
+        with autocommit_while_idle(connection.driver_connection):
+            cursor = connection.cursor()
+            try:
+                cursor.execute(sql)
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
     except driver_error as error:
         # What SQLAlchemy raises for the same failure, so degraded modes (a 503) still apply;
         # a connection that failed is not handed to the next request.

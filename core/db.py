@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
@@ -74,6 +76,31 @@ def configure_sqlite(engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def autocommit_while_idle(dbapi_connection) -> Iterator[None]:
+    """Run the block's statements on a psycopg connection in autocommit, when it is idle (no
+    transaction open): each is its own transaction, with no `BEGIN` and no `ROLLBACK` round
+    trip. For single-statement reads. Any other connection (SQLite's, which begins nothing by
+    itself; one inside a transaction) runs the block as it is."""
+    switch = False
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        from psycopg.pq import TransactionStatus
+
+        switch = (
+            not dbapi_connection.autocommit
+            and dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+        )
+    if switch:
+        dbapi_connection.autocommit = True
+    try:
+        yield
+    finally:
+        if switch:
+            # A connection broken meanwhile refuses the change; the pool discards it anyway.
+            with suppress(Exception):
+                dbapi_connection.autocommit = False
 
 
 _WRITE_OPTION = "ocop_write_transaction"

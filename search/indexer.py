@@ -55,6 +55,7 @@ from catalog.models import Product
 from core.clock import utcnow
 from core.db import db
 
+from .bulk_writer import BulkWriter
 from .schema import SCHEMA_VERSION, build_schema, product_document
 
 log = logging.getLogger(__name__)
@@ -487,7 +488,9 @@ def _write_generation(
             inherited = base_manifest.files
             digests = read_doc_digests(base)
             ix = storage.open_index(INDEX_NAME)
-        writer = ix.writer(limitmb=limitmb)
+        # A new index gets every document at once: the bulk writer writes the same segment
+        # as Whoosh's in about half the time (search/bulk_writer.py).
+        writer = BulkWriter(ix, limitmb=limitmb) if base is None else ix.writer(limitmb=limitmb)
         try:
             updates = write(writer)
         except BaseException:

@@ -32,7 +32,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from operator import mul
@@ -42,7 +42,7 @@ from whoosh.query import NullQuery, Query
 from catalog.products.listing import ProductQuery, ResultPage
 from catalog.products.queries import for_sale_in_order
 
-from .analysis import fold, syllables
+from .analysis import fold, has_marks, syllables, tone_key
 from .autocomplete import Suggestion
 from .indexer import drain_pending, has_pending, live_dir, open_index
 from .input_methods import is_syllable
@@ -55,7 +55,7 @@ from .ranking import (
     region_clause,
     syllable_clauses,
 )
-from .segmentation import Vocabulary, read_words
+from .segmentation import Vocabulary, read_words, respace
 from .snapshot import ForSaleSnapshot, load_for_sale_snapshot, match_in_snapshot, refine
 from .snapshot_keeper import SnapshotKeeper
 from .spelling import (
@@ -67,7 +67,16 @@ from .spelling import (
     real_word_corrections,
     spell_like_catalog,
 )
-from .understanding import KIND, PLACE, Concept, in_word_tables, kind_heads, understand, warm_up
+from .understanding import (
+    KIND,
+    PLACE,
+    Concept,
+    broader_kinds,
+    in_word_tables,
+    kind_heads,
+    understand,
+    warm_up,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +97,8 @@ RELATED_BELOW = 24
 RELATED_MIN_COVERAGE = 0.5
 # A product whose name starts with the kind the query names: × this.
 KIND_FIRST_BOOST = 1.5
+# Words a name may put before the fruit it is (folded: trái, quả).
+FRUIT_CLASSIFIERS = ("trai", "qua")
 # Related scores: coverage first (this × the share of the query matched), then, among equal
 # coverage, the asked kind (this × 2 when the name starts with the kind or another name of it,
 # × 1 with a broader kind it begins with: `Trà Hích` for `trà xanh`), then BM25F with the stars
@@ -167,6 +178,13 @@ class _ForSaleDocs:
             self.pid_of[docnum] = pid
             self.boost_of[docnum] = ranking_nudge(row.stars, row.in_stock)
         self.docs = frozenset(docs)
+        self._doc_of: dict[int, int] | None = None
+
+    def doc_of(self, pid: int) -> int | None:
+        """The docnum of a product for sale (the reverse map is built once per snapshot)."""
+        if self._doc_of is None:
+            self._doc_of = {self.pid_of[docnum]: docnum for docnum in self.docs}
+        return self._doc_of.get(pid)
 
 
 class _Frequencies:
@@ -600,6 +618,7 @@ class ProductSearch:
         reader = state.frequencies
         corrected: list[str] | None = None
         # Words the catalog does not hold: Telex/VNI residue, run-together syllables.
+        typed = words
         read = read_words(words, state.vocabulary, known=lambda word: _as_typed(reader, word))
         if read:
             words = corrected = read[:MAX_QUERY_SYLLABLES]
@@ -608,17 +627,31 @@ class ProductSearch:
         # matching them makes broad queries score thousands of documents; they are searched
         # only when tier 1 finds few (measured in docs/search.md).
         hits = self._tiered(state, plan, snapshot)
-        for choice in range(MAX_CORRECTIONS if not hits else 0):
-            candidate = correct_words(reader, words, choice)
-            if not candidate:
-                break
-            # The corrected words are searched like typed ones: stories only if needed.
-            corrected_plan = self._understand(reader, candidate)
-            hits = self._tiered(state, corrected_plan, snapshot)
-            # Offer a correction only when it finds something.
-            if hits:
-                corrected, plan = candidate, corrected_plan
-                break
+        # A reading that finds nothing may have read a typo (`sochola` is no "soc ho la"):
+        # the typed words are corrected too.
+        guess: tuple[list[str], list[Concept]] | None = None
+        for base in (words, typed) if read else (words,):
+            for choice in range(MAX_CORRECTIONS if not hits else 0):
+                candidate = correct_words(reader, base, choice)
+                if not candidate:
+                    break
+                # The corrected words are searched like typed ones: stories only if needed.
+                corrected_plan = self._understand(reader, candidate)
+                guess = guess or (candidate, corrected_plan)
+                hits = self._tiered(state, corrected_plan, snapshot)
+                # Offer a correction only when it finds something.
+                if hits:
+                    corrected, plan, words = candidate, corrected_plan, candidate
+                    break
+        if not hits:
+            # A space typed one letter off (`ma tong` for mật ong): the words joined and cut
+            # again at the catalog's syllables.
+            respaced = respace(words, state.vocabulary)
+            if respaced:
+                respaced_plan = self._understand(reader, respaced)
+                hits = self._tiered(state, respaced_plan, snapshot)
+                if hits:
+                    corrected, plan, words = respaced, respaced_plan, respaced
         if not hits and len(words) > 1:
             # Every word may be real and still mistyped into another (`yen xao`): the catalog
             # glues none of them to its neighbour, a word one edit away it glues often.
@@ -628,6 +661,10 @@ class ProductSearch:
                 if hits:
                     corrected, plan = candidate, corrected_plan
                     break
+        if not hits and guess:
+            # Nothing matches every word even corrected (`dried durain`: no dried durian):
+            # the related tier is that of the best correction, not of the typo.
+            corrected, plan = guess
         if hits:
             hits = _kind_first(hits, plan, snapshot)
         related: dict[int, float] = {}
@@ -704,6 +741,16 @@ class ProductSearch:
         for docnum, covered in coverage.items():
             if covered >= least and pid_of[docnum] not in exclude:
                 levels.setdefault(covered, []).append(docnum)
+        eligible = sum(len(docs) for docs in levels.values())
+        if eligible < RELATED_BELOW:
+            # Products that *are* the kind asked for follow a precise query even when its other
+            # words outweigh the kind (a shopper who typed a kind plus an origin, flavour or
+            # brand wants the other products of that kind below): as many as the page lacks,
+            # those sharing most with the query first.
+            for docnum in _of_kind(
+                plan, snapshot, for_sale, coverage, least, exclude, RELATED_BELOW - eligible
+            ):
+                levels.setdefault(coverage.get(docnum, 0.0), []).append(docnum)
         chosen: dict[int, float] = {}
         for covered in sorted(levels, reverse=True):
             for docnum in levels[covered]:
@@ -864,10 +911,85 @@ def _kind_first(
         return hits
     starting = snapshot.name_heads()
     boosted = dict(hits)
-    for head in heads:
+    for head in _with_classifiers(heads):
         for pid in starting.get(head, frozenset()).intersection(hits):
             boosted[pid] = hits[pid] * KIND_FIRST_BOOST
     return boosted
+
+
+def _of_kind(
+    plan: list[Concept],
+    snapshot: ForSaleSnapshot,
+    for_sale: _ForSaleDocs,
+    coverage: dict[int, float],
+    least: float,
+    exclude: dict[int, float],
+    wanted: int,
+) -> list[int]:
+    """Up to `wanted` docnums of products for sale whose name starts with the kind the query
+    asks for, another name of it or a broader kind (by the name only: a kind word in a producer
+    or place name, "Trà Vinh", is no evidence), those with most coverage first."""
+    starting = snapshot.name_heads()
+    forms = []
+    for form in _kind_names(plan):
+        pids = starting.get(" ".join(fold(word) for word in form))
+        if pids:
+            marked = any(map(has_marks, form))
+            forms.append((pids, tuple(tone_key(word) for word in form) if marked else None))
+    if not forms:
+        return []
+
+    def fits(pid: int) -> bool:
+        for pids, keys in forms:
+            if pid in pids:
+                if keys is None:
+                    return True
+                # Spelled with marks: `Dưa lưới` does not start with `dừa`.
+                named = syllables(snapshot.rows[pid].name)[: len(keys)]
+                if tuple(tone_key(word) for word in named) == keys:
+                    return True
+        return False
+
+    pid_of, found = for_sale.pid_of, []
+    named = frozenset().union(*(pids for pids, _ in forms)).difference(exclude)
+    # Products sharing something with the query (but less than `least`) first, then the
+    # others of the kind.
+    sharing = [d for d, c in coverage.items() if 0 < c < least and pid_of[d] in named]
+    for docnum in sorted(sharing, key=lambda d: (-coverage[d], d)):
+        if len(found) >= wanted:
+            return found
+        if fits(pid_of[docnum]):
+            found.append(docnum)
+    for pid in sorted(named):
+        if len(found) >= wanted:
+            break
+        docnum = for_sale.doc_of(pid)
+        if docnum is not None and docnum not in coverage and fits(pid):
+            found.append(docnum)
+    return found
+
+
+def _with_classifiers(heads: Iterable[str]) -> set[str]:
+    """Folded name heads, and the same after a fruit classifier: "Trái sầu riêng …" and
+    "Quả lê …" start with the fruit as much as "Sầu riêng …" does."""
+    found = set(heads)
+    found.update(f"{classifier} {head}" for head in heads for classifier in FRUIT_CLASSIFIERS)
+    return found
+
+
+def _kind_names(plan: list[Concept]) -> list[tuple[str, ...]]:
+    """How the name of a product of the asked kind may start: the kind as typed, its other
+    names, and the broader kinds it begins with (search/understanding.py)."""
+    # Only a kind the word tables name without doubt: `dua` typed without marks is coconut,
+    # melon or pineapple (no other names kept), a head word outside the tables is only a guess.
+    certain = [
+        concept
+        for concept in plan
+        if concept.role == KIND
+        and (concept.alternatives or any(has_marks(word) for word in concept.words))
+    ]
+    names = [words for concept in certain for words in (concept.words, *concept.alternatives)]
+    return names + [form for form in broader_kinds(certain) if form not in names]
 
 
 def _kind_levels(plan: list[Concept], snapshot: ForSaleSnapshot) -> Callable[[int], int]:
@@ -875,8 +997,12 @@ def _kind_levels(plan: list[Concept], snapshot: ForSaleSnapshot) -> Callable[[in
     1 when with a broader kind that one begins with (`trà` of `trà xanh`), else 0."""
     exact, broader = kind_heads(plan)
     starting = snapshot.name_heads()
-    first = frozenset().union(*(starting.get(head, frozenset()) for head in exact))
-    second = frozenset().union(*(starting.get(head, frozenset()) for head in broader))
+    first = frozenset().union(
+        *(starting.get(head, frozenset()) for head in _with_classifiers(exact))
+    )
+    second = frozenset().union(
+        *(starting.get(head, frozenset()) for head in _with_classifiers(broader))
+    )
     return lambda pid: 2 if pid in first else 1 if pid in second else 0
 
 

@@ -149,24 +149,30 @@ def _present(queries: Iterable[Query | None]) -> list[Query]:
 
 
 def _token_clause(
-    syllable: str, term: _Terms | None = None, *, stories: bool = True, places: bool = True
+    syllable: str,
+    term: _Terms | None = None,
+    *,
+    stories: bool = True,
+    places: bool = True,
+    exact: bool = False,
 ) -> Query:
     """One query syllable: it must match somewhere, in any of its forms (without `places`: not
-    in the place fields)."""
+    in the place fields; with `exact`, a marked syllable only as spelled, never folded)."""
     term = term or _Terms()
     folded = fold(syllable)
     # Typed with marks, the exact word is what was meant (dưa ≠ dừa, hoà ≠ hóa): a folded-only
     # match still counts (recall), at a discount.
     marked = has_marks(syllable)
     factor = FOLDED_WHEN_MARKED if marked else 1.0
+    loose = not (exact and marked)
     alternatives = [
-        term("name", folded, BOOST_NAME * factor),
-        term("meta", folded, BOOST_META * factor),
-        term("story", folded, BOOST_STORY * factor) if stories else None,
+        term("name", folded, BOOST_NAME * factor) if loose else None,
+        term("meta", folded, BOOST_META * factor) if loose else None,
+        term("story", folded, BOOST_STORY * factor) if stories and loose else None,
         # Run-together syllables: "nuocmam" is the glued bigram of "nước mắm".
         term("name_j", folded, BOOST_NAME_GLUED),
         term("meta_j", folded, BOOST_META),
-        term("place", folded, BOOST_PLACE * factor) if places else None,
+        term("place", folded, BOOST_PLACE * factor) if places and loose else None,
         term("place_j", folded, BOOST_PLACE) if places else None,
     ]
     if marked:
@@ -224,10 +230,13 @@ def _sequence_clause(
     *,
     bonus_inside: bool = True,
     places: bool = True,
+    exact: bool = False,
 ) -> Query:
     """Every syllable of one way of saying a concept (AND), plus its adjacency bonus (the typed
     words earn theirs in the query's own bonus clause)."""
-    clauses = [_token_clause(word, term, stories=stories, places=places) for word in words]
+    clauses = [
+        _token_clause(word, term, stories=stories, places=places, exact=exact) for word in words
+    ]
     if any(clause is NullQuery for clause in clauses):
         return NullQuery
     core = clauses[0] if len(clauses) == 1 else AndQuery(clauses)
@@ -278,12 +287,16 @@ def _way_clause(concept: Concept, words: Sequence[str], term: _Terms, stories: b
         return _phrase_clause(words, term)
     # A kind of several syllables is named in the product's name, producer or English name:
     # "Tôm khô" from Cà Mau is not "khô cá" (its "cá" is the province's "Cà").
+    other_name = words is not concept.words
     return _sequence_clause(
         words,
         term,
         stories,
-        bonus_inside=words is not concept.words,
+        bonus_inside=other_name,
         places=not (concept.role == KIND and len(words) > 1),
+        # Another name from the word tables is spelled with its marks on purpose: `điều`
+        # (cashew) is not the "Diệu" of a brand, `nấm` not the "Nam" of Quảng Nam.
+        exact=other_name,
     )
 
 
@@ -321,7 +334,10 @@ def syllable_clauses(concept: Concept, *, reader=None, stories: bool = True) -> 
     term = _Terms(reader)
     ways = []
     for words in (concept.words, *concept.alternatives):
-        clauses = [_token_clause(word, term, stories=stories, places=False) for word in words]
+        exact = words is not concept.words
+        clauses = [
+            _token_clause(word, term, stories=stories, places=False, exact=exact) for word in words
+        ]
         ways.append([clause for clause in clauses if clause is not NullQuery])
     return ways
 

@@ -117,3 +117,16 @@ def read_words(words: list[str], vocabulary: Vocabulary, known) -> list[str] | N
             continue
         out.append(word)
     return out if changed else None
+
+
+def respace(words: list[str], vocabulary: Vocabulary) -> list[str] | None:
+    """Unmarked words with a space typed in the wrong place (`ma tong`, `nuo cmam`) read as
+    the catalog's syllables: the words are joined and cut again like run-together input. None
+    when that gives the same words, or when a word carries marks (typed carefully)."""
+    folded = [fold(word) for word in words]
+    if len(folded) < 2 or folded != words:
+        return None
+    pieces = segment("".join(folded), vocabulary)
+    if pieces is None or [fold(piece) for piece in pieces] == folded:
+        return None
+    return pieces

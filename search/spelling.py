@@ -111,15 +111,18 @@ def _corrections(reader, syllable: str, before: str = "", after: str = "") -> li
     for candidate in table_words:
         if candidate not in weights and distance(folded, candidate, limit) <= limit:
             weights[candidate] += TABLE_WORD_WEIGHT
+    fits: Counter[str] = Counter()
     for candidate in list(weights):
         # Context, like a tiny bigram language model: "ha thoa" → "ha thao", not "ha tho".
         for glued in (before + candidate if before else "", candidate + after if after else ""):
             if glued:
-                weights[candidate] += CONTEXT_WEIGHT * (
+                together = (
                     reader.doc_frequency("name_j", glued)
                     + reader.doc_frequency("meta_j", glued)
                     + reader.doc_frequency("place_j", glued)
                 )
+                weights[candidate] += CONTEXT_WEIGHT * together
+                fits[candidate] += bool(together)
     weights.pop(folded, None)
     if not is_syllable(folded):
         # Not spelled like a Vietnamese syllable ("hony", "peper"): a word of the tables
@@ -127,10 +130,12 @@ def _corrections(reader, syllable: str, before: str = "", after: str = "") -> li
         for candidate in weights:
             if candidate in table_words:
                 weights[candidate] += FOREIGN_TABLE_WORD_WEIGHT
-    # Fewest edits first (a transposition is one), then the most frequent in context.
+    # Fewest edits first (a transposition is one), then a word the catalog glues to the
+    # neighbours typed with it (`ruou sin` → sim, of "Rượu sim", not the far more frequent
+    # `san` of every "sản xuất" producer), then the most frequent in context.
     ranked = sorted(
         weights.items(),
-        key=lambda item: (distance(folded, item[0], limit), -item[1], item[0]),
+        key=lambda item: (distance(folded, item[0], limit), -fits[item[0]], -item[1], item[0]),
     )
     return [candidate for candidate, _ in ranked[:MAX_CORRECTIONS]]
 

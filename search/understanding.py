@@ -212,6 +212,15 @@ def understand(
     return concepts
 
 
+@cache
+def _vietnamese() -> frozenset[str]:
+    """The Vietnamese terms of the word tables, folded: `tra sen` typed without marks is
+    Vietnamese (its head comes first), not English."""
+    terms = {t for entry in kind_lexicon() for t in entry.vietnamese}
+    terms.update(form for group in variant_groups() for form in group.forms if not form.isascii())
+    return frozenset(" ".join(fold(word) for word in syllables(term)) for term in terms)
+
+
 def kind_heads(plan: list[Concept]) -> tuple[frozenset[str], frozenset[str]]:
     """How a product's name may start to *be* what the query asks for: (the kind as named or
     one of its other names — `trà xanh`, `chè xanh`; a broader kind it begins with — `trà`,
@@ -224,7 +233,7 @@ def kind_heads(plan: list[Concept]) -> tuple[frozenset[str], frozenset[str]]:
         for words in (concept.words, *concept.alternatives):
             folded = [fold(word) for word in words]
             exact.add(" ".join(folded))
-            if all(word.isascii() for word in words):
+            if all(word.isascii() for word in words) and " ".join(folded) not in _vietnamese():
                 continue  # English names the kind last: "green" is not what "green tea" is
             for length in range(1, len(folded)):
                 prefix = folded[:length]
@@ -246,3 +255,40 @@ def warm_up() -> None:
     _table()
     is_place(("ha", "noi"))
     district_regions()
+
+
+def broader_kinds(plan: list[Concept]) -> list[tuple[str, ...]]:
+    """The broader kinds a kind of the query begins with (`tỏi` of `tỏi đen`, also reached
+    from `black garlic` through its other name), as syllables spelled with their marks when a
+    way of saying the kind has them: `dua sap` typed without marks, whose other name is
+    `dừa sáp`, is broader `dừa`, not the melon `dưa`."""
+    found: list[tuple[str, ...]] = []
+    for concept in plan:
+        if concept.role != KIND:
+            continue
+        ways = [w for w in (concept.words, *concept.alternatives) if len(w) > 1]
+        marked = [w for w in ways if any(has_marks(word) for word in w)]
+        for words in marked or ways:
+            for length in range(1, len(words)):
+                prefix = tuple(words[:length])
+                kinds = [entry for entry in _entries(list(prefix)) if entry.kind]
+                spellings = {
+                    tuple(tone_key(w) for w in form)
+                    for entry in kinds
+                    for form in entry.forms
+                    if tuple(fold(w) for w in form) == tuple(fold(w) for w in prefix)
+                }
+                if not kinds or len(spellings) != 1:
+                    continue  # `dua` alone: coconut, melon or pineapple — no broader kind
+                # As the tables spell it (`cá`, not the `ca` of "Cà phê"); names start in
+                # Vietnamese.
+                forms = [
+                    tuple(w.lower() for w in form)
+                    for entry in kinds
+                    for form in entry.forms
+                    if not all(w.isascii() for w in form)
+                ] or [prefix]
+                for form in forms:
+                    if form not in found:
+                        found.append(form)
+    return found

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from catalog.admin_units import all_provinces, province_by_code
 from core.clock import today_in_vietnam
@@ -22,8 +23,10 @@ from orders.models import Cart
 from ..access import access
 from ..common.input_guard import parse_id
 from ..common.responses import saved
+from ..common.same_origin import posted_from_this_shop
 from ..common.visitor import chosen_ship_to, current_cart, remember_ship_to
 from ..errors import message_for
+from ..extensions import csrf
 from . import bp
 from .forms import AddToCartForm, ChangeQuantityForm, RemoveLineForm
 
@@ -69,8 +72,10 @@ def view():
 
 @bp.post("/cart/add")
 @access("public")
+@csrf.exempt  # checked below: the session token when the form has one, else the origin
 def add():
-    form = AddToCartForm()
+    _protect_add_form()
+    form = AddToCartForm(meta={"csrf": False})
     product_id = _product_id(form)
     if not form.validate_on_submit() or product_id is None:
         flash(_quantity_problem(), "error")
@@ -89,6 +94,20 @@ def add():
     else:
         flash(_("Added to your cart."), "success")
     return redirect(url_for("cart.view"))
+
+
+def _protect_add_form() -> None:
+    """CSRF protection of "add to cart". Anonymous product pages carry no token (a token would
+    need a session cookie, which keeps the page out of shared caches): their form is trusted
+    when the browser says it came from this shop (`posted_from_this_shop`). A form with a
+    token — a visitor who already has a session — is checked exactly as every other form."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if request.form.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")):
+        csrf.protect()
+    elif not posted_from_this_shop():
+        generate_csrf()  # so that the page reloaded after the error carries a token
+        csrf.protect()  # raises CSRFError: "This form has expired…"
 
 
 def _posted_line(form) -> tuple[Cart, int] | None:

@@ -217,6 +217,11 @@ def _product_head_context(product, name: str, for_sale: bool) -> dict:
     }
 
 
+# Between the parts of one render: user text is escaped, stories are sanitized without comments
+# and JSON-LD escapes "<", so this cannot occur inside a part.
+_PART_SEPARATOR = Markup("<!--ocop-product-part-->")
+
+
 def _build_product_page(slug: str) -> ProductPage | None:
     product = get_product_by_slug(slug)
     if product is None:
@@ -229,24 +234,24 @@ def _build_product_page(slug: str) -> ProductPage | None:
         "certificate_state": shown.state.value if shown.state else None,
         "province": province_by_code(product.producer.province_code),
     }
+    name = product.name_in(current_locale())
+    parts = render_template(
+        "shop/_product_parts.html",
+        **context,
+        **_product_head_context(product, name, context["for_sale"]),
+        separator=_PART_SEPARATOR,
+    )
+    head_html, top_html, bottom_html = (Markup(part) for part in parts.split(_PART_SEPARATOR))  # noqa: S704
     return ProductPage(
         id=product.id,
         sku=product.sku,
         slug=product.slug,
-        name=product.name_in(current_locale()),
+        name=name,
         stock=product.stock,
         for_sale=context["for_sale"],
-        top_html=Markup(render_template("shop/_product_top.html", **context)),  # noqa: S704
-        bottom_html=Markup(render_template("shop/_product_bottom.html", **context)),  # noqa: S704
-        head_html=Markup(  # noqa: S704 - our own autoescaped template
-            render_template(
-                "shop/_product_head.html",
-                **context,
-                **_product_head_context(
-                    product, product.name_in(current_locale()), context["for_sale"]
-                ),
-            )
-        ),
+        top_html=top_html,
+        bottom_html=bottom_html,
+        head_html=head_html,
     )
 
 

@@ -34,6 +34,24 @@ def csrf_token(html: str) -> str:
     return found.group(1)
 
 
+def add_to_cart(session, base_url: str, slug: str, product_id: int, quantity: int):
+    """What a browser does from an anonymous product page: its "add to cart" form has no CSRF
+    token (no session yet); the browser says the POST comes from the shop (Sec-Fetch-Site).
+    Returns (the add's response, the CSRF token of the cart page that follows, for checkout)."""
+    page = session.get(f"{base_url}/products/{slug}", timeout=120)
+    assert page.status_code == 200, page.status_code
+    added = session.post(
+        f"{base_url}/cart/add",
+        data={"product_id": product_id, "quantity": quantity},
+        headers={"Sec-Fetch-Site": "same-origin"},
+        allow_redirects=False,
+        timeout=120,
+    )
+    if added.status_code not in (302, 303):
+        return added, ""
+    return added, csrf_token(session.get(f"{base_url}/cart", timeout=120).text)
+
+
 def shop_environment(database_url: str, tmp: Path, **extra: str) -> dict[str, str]:
     """The environment of a production-like shop on `database_url`, its files under `tmp`."""
     env = {

@@ -18,7 +18,7 @@ from catalog.models import Product
 from core.db import db
 from orders.models import Order, OrderLine, OrderPart
 from tests.faults.conftest import HANOI, HOAN_KIEM, seed_products
-from tests.faults.server import ShopServer, csrf_token, shop_environment
+from tests.faults.server import ShopServer, add_to_cart, shop_environment
 
 BUYERS = 20
 INITIAL_STOCK = 500
@@ -36,14 +36,7 @@ def checkout_shop(direct, fault_tmp, database_url):
 
 def _buyer_ready(server, product_id: int, slug: str, quantity: int):
     session = requests.Session()
-    page = session.get(f"{server.url}/products/{slug}", timeout=120)
-    token = csrf_token(page.text)
-    added = session.post(
-        f"{server.url}/cart/add",
-        data={"csrf_token": token, "product_id": product_id, "quantity": quantity},
-        allow_redirects=False,
-        timeout=120,
-    )
+    added, token = add_to_cart(session, server.url, slug, product_id, quantity)
     assert added.status_code in (302, 303), added.status_code
     form = {
         "csrf_token": token,

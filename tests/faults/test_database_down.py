@@ -9,13 +9,9 @@ the old file survives; then the folder comes back."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
-import select
 import signal
-import socket
-import threading
 import time
 from pathlib import Path
 
@@ -29,76 +25,11 @@ from catalog.models import Product
 from core.db import db
 from orders.models import Order
 from tests.faults.conftest import HANOI, HOAN_KIEM, seed_products
-from tests.faults.server import ShopServer, csrf_token, shop_environment
+from tests.faults.server import ShopServer, add_to_cart, shop_environment
+from tests.fixtures.network import TcpSwitch
 
 POLL_S = 0.25
 RECOVERY_POLLS = 480  # a bound for a loaded machine, not a speed claim
-
-
-class TcpSwitch:
-    """A TCP proxy on loopback to `target` that can be switched off (all connections cut, new
-    ones refused) and on again, on the same port."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
-        self.port = probe.getsockname()[1]
-        probe.close()
-        self._listener: socket.socket | None = None
-        self._open: list[socket.socket] = []
-        self._lock = threading.Lock()
-
-    def up(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def down(self) -> None:
-        with self._lock:
-            listener, self._listener = self._listener, None
-            sockets, self._open = self._open, []
-        if listener is not None:
-            listener.close()
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                if self._listener is not listener:
-                    client.close()
-                    upstream.close()
-                    return
-                self._open += [client, upstream]
-            threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
-        try:
-            while True:
-                readable, _, _ = select.select([a, b], [], [], 1.0)
-                for sock in readable:
-                    data = sock.recv(65536)
-                    if not data:
-                        return
-                    (b if sock is a else a).sendall(data)
-        except (OSError, ValueError):
-            return
 
 
 @pytest.fixture(scope="module")
@@ -149,12 +80,7 @@ def outage(direct, fault_tmp, database_url):
 
 def _order(server: ShopServer, product_id: int, slug: str) -> requests.Response:
     session = requests.Session()
-    token = csrf_token(session.get(f"{server.url}/products/{slug}", timeout=120).text)
-    session.post(
-        f"{server.url}/cart/add",
-        data={"csrf_token": token, "product_id": product_id, "quantity": 1},
-        timeout=120,
-    )
+    _added, token = add_to_cart(session, server.url, slug, product_id, 1)
     return session.post(
         f"{server.url}/checkout",
         data={
@@ -178,12 +104,7 @@ def test_database_down_is_503_then_200_and_nothing_is_lost(outage):
     assert _order(server, product_id, slug).status_code in (302, 303)
     # A buyer half-way through: cart filled while the database is up.
     buyer = requests.Session()
-    token = csrf_token(buyer.get(f"{server.url}/products/{slug}", timeout=120).text)
-    buyer.post(
-        f"{server.url}/cart/add",
-        data={"csrf_token": token, "product_id": product_id, "quantity": 2},
-        timeout=120,
-    )
+    _added, token = add_to_cart(buyer, server.url, slug, product_id, 2)
 
     cut()
     try:

@@ -193,9 +193,7 @@ def test_a_change_committed_late_with_an_older_stamp_is_not_missed(
     assert timedelta(seconds=5) < OVERLAP
 
 
-def test_a_quiet_catalog_costs_a_tick_no_product_reads(
-    built_index, make_product, monkeypatch
-):
+def test_a_quiet_catalog_costs_a_tick_no_product_reads(built_index, make_product, monkeypatch):
     # The window of "maybe committed late" stamps hangs from this server's clock, not from
     # the newest stamp: once the catalog has been quiet for OVERLAP, a tick re-reads nothing
     # (it used to re-read every product of the last two minutes before the last change).

@@ -161,3 +161,61 @@ def test_among_equal_coverage_the_asked_kind_comes_first(dried, search):
     page = search("trà xanh thái nguyên")
     assert page.total == 0
     assert [product.name for product in page.items][:2] == ["Trà xanh túi lọc", "Bánh đậu trà xanh"]
+
+
+# --- third round: the kind asked for always follows; other names as spelled --------------------
+
+
+def _plain_catalog(make_product, index_dir, names: list[str]) -> None:
+    for name in names:
+        make_product(name=name, name_en="", story="", story_en="")
+    rebuild_index(index_dir)
+
+
+def test_products_of_the_kind_follow_even_when_the_other_words_outweigh_it(
+    make_product, index_dir, search
+):
+    # Kind (gạo, 3) against "thơm" (1) and a commune (2 × 1.5): the other rice matches less
+    # than half the query's weight, yet a shopper asking for one rice wants the others below.
+    _plain_catalog(
+        make_product, index_dir, ["Gạo thơm Thủy Thanh", "Gạo cái quạt mo", "Tranh thêu"]
+    )
+    page = search("gạo thơm thủy thanh")
+    assert [p.name for p in page.items] == ["Gạo thơm Thủy Thanh", "Gạo cái quạt mo"]
+    assert page.related_from == 1
+
+
+def test_a_broader_kind_follows_a_kind_named_in_another_language(make_product, index_dir, search):
+    # "black garlic" is tỏi đen; plain tỏi (garlic) is the broader kind it begins with.
+    _plain_catalog(make_product, index_dir, ["Tỏi đen Kochigold", "Tỏi Lý Sơn", "Mè đen"])
+    page = search("black garlic")
+    assert [p.name for p in page.items] == ["Tỏi đen Kochigold", "Tỏi Lý Sơn"]
+
+
+def test_another_name_from_the_word_tables_matches_only_as_spelled(make_product, index_dir, search):
+    # cashew ↔ hạt điều | điều: "Diệu" (a brand) folds like "điều" but is not it.
+    _plain_catalog(
+        make_product, index_dir, ["Hạt điều rang muối", "Trà mãng cầu Diệu Phúc", "Nấm rơm"]
+    )
+    assert [p.name for p in search("cashew").items] == ["Hạt điều rang muối"]
+    # mushroom ↔ nấm: not the "Nam" of a brand either.
+    _plain_catalog(make_product, index_dir, ["Bánh tráng Nam Phát"])
+    assert [p.name for p in search("mushroom").items] == ["Nấm rơm"]
+
+
+def test_a_fruit_named_after_its_classifier_counts_as_starting_with_it(
+    make_product, index_dir, search
+):
+    # "Trái sầu riêng …" is durian; "Kẹo dừa sầu riêng" is a candy that tastes of it.
+    _plain_catalog(make_product, index_dir, ["Kẹo dừa sầu riêng", "Trái sầu riêng cấp đông"])
+    assert search("sầu riêng").items[0].name == "Trái sầu riêng cấp đông"
+
+
+def test_the_kind_rule_never_brings_a_product_not_for_sale(make_product, index_dir, search):
+    make_product(name="Gạo thơm Thủy Thanh", name_en="", story="", story_en="")
+    make_product(name="Gạo nếp cái hoa vàng", name_en="", certificate={"status": "revoked"})
+    make_product(name="Gạo lứt đỏ", name_en="", certificate=None)
+    make_product(name="Gạo cái quạt mo", name_en="", story="", story_en="")
+    rebuild_index(index_dir)
+    names = [p.name for p in search("gạo thơm thủy thanh").items]
+    assert names == ["Gạo thơm Thủy Thanh", "Gạo cái quạt mo"]

@@ -45,33 +45,35 @@ REQUIRED_CLASSES = {
 # (docs/search.md, "Held-out relevance"), minus 0.02–0.03. Before it: tuned 0.788 / 0.702 /
 # 0.843, held-out 0.759 / 0.692 / 0.851.
 FLOOR_HALF_ALL: dict[str, dict[str, float]] = {
-    "tuned": {"ndcg": 0.95, "recall": 0.89, "mrr": 0.97},  # measured 0.973 / 0.918 / 0.998
-    "heldout": {"ndcg": 0.92, "recall": 0.90, "mrr": 0.95},  # measured 0.946 / 0.928 / 0.973
+    # Third round (docs/search.md): tuned 0.973 / 0.918 / 0.998 → 0.979 / 0.940 / 0.998;
+    # held-out 0.946 / 0.928 / 0.973 → 0.944 (second round) → 0.946 / 0.925 / 0.973.
+    "tuned": {"ndcg": 0.96, "recall": 0.91, "mrr": 0.97},
+    "heldout": {"ndcg": 0.92, "recall": 0.90, "mrr": 0.95},
 }
 # Per-class nDCG@10 floors per half: the measured level minus 0.03, rounded down.
 FLOOR_HALF_CLASS_NDCG: dict[str, dict[str, float]] = {
     "tuned": {
-        "case_nfd": 0.95,
+        "case_nfd": 0.96,
         "d_stroke": 0.94,
-        "english": 0.92,
+        "english": 0.95,
         "exact_diacritics": 0.93,
         "kind_vs_brand": 0.92,
-        "no_diacritics": 0.93,
-        "partial_diacritics": 0.94,
+        "no_diacritics": 0.94,
+        "partial_diacritics": 0.95,
         "partial_name": 0.97,
-        "place": 0.95,
+        "place": 0.96,
         "producer": 0.97,
-        "related": 0.92,
+        "related": 0.93,
         "run_together": 0.94,
         "telex_vni": 0.95,
         "tone_placement": 0.95,
-        "typo": 0.94,
+        "typo": 0.95,
         "variants": 0.92,
     },
     "heldout": {
         "case_nfd": 0.95,
         "d_stroke": 0.97,
-        "english": 0.86,
+        "english": 0.88,  # 0.899 → 0.913 in the third round
         "exact_diacritics": 0.87,
         "kind_vs_brand": 0.87,
         "no_diacritics": 0.94,
@@ -85,16 +87,23 @@ FLOOR_HALF_CLASS_NDCG: dict[str, dict[str, float]] = {
         "related": 0.81,
         "run_together": 0.93,
         "telex_vni": 0.94,
-        "tone_placement": 0.92,
+        "tone_placement": 0.93,  # 0.951 → 0.962 in the third round
         "typo": 0.83,
         "variants": 0.93,
     },
 }
 
 
-# --- the later sets (tests/search/data/README.md): overall floors, measured minus ~0.025 ---------
-# tuned2: 0.823 → 0.915 with the second round; heldout2 (report only): 0.811 → 0.885.
-FLOOR_LATER_NDCG: dict[str, float] = {"tuned2": 0.89, "heldout2": 0.86}
+# --- the later sets (tests/search/data/README.md): overall floors, measured minus ~0.02 ----------
+# tuned2: 0.823 → 0.915 with the second round (0.944 at its end), 0.958 after the third;
+# heldout2 (report only): 0.811 → 0.885 → 0.886. tuned3: 0.979 → 0.982 in the third round;
+# heldout3 (report only, written and graded before it): 0.934 → 0.942.
+FLOOR_LATER_NDCG: dict[str, float] = {
+    "tuned2": 0.93,
+    "heldout2": 0.86,
+    "tuned3": 0.96,
+    "heldout3": 0.92,
+}
 
 
 @dataclass(frozen=True)

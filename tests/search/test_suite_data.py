@@ -151,7 +151,7 @@ def test_the_baseline_folds_and_requires_every_word(app, make_product, make_prod
     assert search("mam ruoc") == []
 
 
-# --- the later sets (tuned2, heldout2) ---------------------------------------------------------
+# --- the later sets (tuned2, heldout2, tuned3, heldout3) ---------------------------------------------------------
 
 
 def test_the_later_sets_are_sound_and_share_nothing_with_the_halves(halves):
@@ -163,6 +163,7 @@ def test_the_later_sets_are_sound_and_share_nothing_with_the_halves(halves):
     texts = Counter((j.catalog, j.query.casefold()) for j in every)
     assert not [key for key, n in texts.items() if n > 1]
     assert len(later["heldout2"]) >= 40
+    assert len(later["heldout3"]) >= 20
     for catalog in ("demo", "real"):
         for_sale = _for_sale_skus(catalog)
         missing = {

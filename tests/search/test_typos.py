@@ -124,3 +124,76 @@ def test_in_memory_terms_within_gives_whooshs_terms(catalog):
                         assert set(got) == expected, (fieldname, typed, maxdist)
                         compared += 1
         assert compared > 100
+
+
+# --- third round: candidates in context, misplaced spaces, readings that find nothing ---------
+
+
+def _catalog_of(make_product, index_dir, names: list[str]) -> str:
+    for name in names:
+        make_product(name=name, name_en="", story="", story_en="")
+    rebuild_index(index_dir)
+    return index_dir
+
+
+def test_a_candidate_glued_to_its_neighbour_beats_a_more_frequent_one(
+    make_product, make_producer, index_dir, search
+):
+    # `sjm` is one letter from "sâm" (folded "sam", in every producer's name) and from "sim"
+    # (one product, after "rượu"). Frequency alone corrected it to "rượu sâm".
+    for number in range(30):
+        make_product(
+            name=f"Bánh quy {number}",
+            name_en="",
+            story="",
+            story_en="",
+            producer=make_producer(name=f"Công ty sâm {number}"),
+        )
+    make_product(name="Rượu sim rừng", name_en="", story="", story_en="")
+    make_product(name="Rượu đảng sâm", name_en="", story="", story_en="")  # "rượu sâm" finds it
+    rebuild_index(index_dir)
+    page = search("ruou sjm")
+    assert page.corrected and page.suggestion == "rượu sim"
+    assert page.items[0].name == "Rượu sim rừng"
+
+
+@pytest.mark.parametrize(
+    ("typed", "found", "shown"),
+    [
+        ("ma tong", "Mật ong rừng", "mật ong"),  # the space one letter early
+        ("nuo cmam", "Nước mắm Phan Thiết", "nước mắm"),
+        ("keod ua", "Kẹo dừa Bến Tre", "kẹo dừa"),
+    ],
+)
+def test_a_space_typed_in_the_wrong_place_is_moved(
+    make_product, index_dir, search, typed, found, shown
+):
+    _catalog_of(make_product, index_dir, ["Mật ong rừng", "Nước mắm Phan Thiết", "Kẹo dừa Bến Tre"])
+    page = search(typed)
+    assert page.corrected and page.suggestion == shown
+    assert [product.name for product in page.items] == [found]
+
+
+def test_a_reading_that_finds_nothing_leaves_room_for_a_typo(make_product, index_dir, search):
+    # `sochola` cuts into known syllables ("soc ho la") that find nothing; it is a typo of
+    # socola (chocolate), one letter extra.
+    _catalog_of(
+        make_product,
+        index_dir,
+        ["Cà phê phin giấy socola", "Hồ tiêu đen", "Lá dứa", "Bánh pía Sóc Trăng"],
+    )
+    page = search("ca phe sochola")
+    assert page.corrected
+    assert [product.name for product in page.items][0] == "Cà phê phin giấy socola"
+
+
+def test_a_correction_that_matches_nothing_in_full_still_leads_the_related_tier(
+    make_product, index_dir, search
+):
+    # No dried durian: the related products are durian ones (the correction's kind), not any
+    # dried product that only "dried" finds.
+    _catalog_of(make_product, index_dir, ["Trái sầu riêng cấp đông", "Khô cá lóc", "Mực khô"])
+    page = search("dried durain")
+    assert page.total == 0 and not page.corrected
+    assert page.suggestion == "dried durian"
+    assert page.items[0].name == "Trái sầu riêng cấp đông"

@@ -4,12 +4,8 @@ without a restart; Redis down → sign-in still works, Redis left alone for a wh
 
 from __future__ import annotations
 
-import contextlib
 import os
-import select
 import shutil
-import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,13 +16,8 @@ from core.db import db
 from core.ratelimit import FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter, redis_client
 from storefront import create_app
 from storefront.rate_limits import app_rate_limiter
+from tests.fixtures.network import SilentServer, TcpSwitch, free_port
 from tests.fixtures.portal import PASSWORD
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -34,7 +25,7 @@ def unreachable_app(tmp_path: Path):
     """The shop configured with a PostgreSQL server that refuses every connection."""
     app = create_app(
         TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"postgresql://postgres@127.0.0.1:{_closed_port()}/ocop",
+        SQLALCHEMY_DATABASE_URI=f"postgresql://postgres@127.0.0.1:{free_port()}/ocop",
         SEARCH_INDEX_DIR=str(tmp_path / "index"),
         MEDIA_ROOT=str(tmp_path / "media"),
         CERTIFICATE_SCAN_ROOT=str(tmp_path / "scans"),
@@ -85,65 +76,11 @@ def test_api_and_healthz_answer_json_503(unreachable_app):
         assert response.headers["Retry-After"].isdigit()
 
 
-class _Switch:
-    """A loopback TCP proxy to the database server that can be cut (every connection dropped,
-    new ones refused) and restored on the same port."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.port = _closed_port()
-        self._listener: socket.socket | None = None
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-
-    def up(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(16)
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def down(self) -> None:
-        with self._lock:
-            sockets, self._sockets = self._sockets, []
-            listener, self._listener = self._listener, None
-        for sock in [*sockets, listener]:
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.target)
-            with self._lock:
-                self._sockets += [client, upstream]
-            threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
-        try:
-            while True:
-                readable, _, _ = select.select([a, b], [], [], 1.0)
-                for sock in readable:
-                    data = sock.recv(65536)
-                    if not data:
-                        return
-                    (b if sock is a else a).sendall(data)
-        except (OSError, ValueError):
-            return
-
-
 def test_database_cut_and_back_503_then_200_without_restart(app, client, make_product, tmp_path):
     product = make_product(name="Nước mắm Phú Quốc")
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "postgresql":
-        switch = _Switch((url.host or "127.0.0.1", url.port or 5432))
+        switch = TcpSwitch((url.host or "127.0.0.1", url.port or 5432))
         switch.up()
         shop = create_app(
             TestingConfig,
@@ -187,38 +124,13 @@ def test_database_cut_and_back_503_then_200_without_restart(app, client, make_pr
     shutil.rmtree(tmp_path / "proxied-index", ignore_errors=True)
 
 
-class _SilentServer:
-    """Accepts TCP connections and never answers: Redis hung or behind a black hole."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.accepted: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted.append(conn)
-
-    def close(self) -> None:
-        for conn in self.accepted:
-            conn.close()
-        self.sock.close()
-
-
 @pytest.mark.parametrize("redis_state", ["refusing", "silent"])
 def test_redis_down_sign_in_still_works_and_redis_is_left_alone(
     app, client, make_user, redis_state
 ):
     user = make_user(email="an@example.vn")
-    silent = _SilentServer() if redis_state == "silent" else None
-    port = silent.port if silent else _closed_port()
+    silent = SilentServer() if redis_state == "silent" else None
+    port = silent.port if silent else free_port()
     app.config["REDIS_URL"] = f"redis://127.0.0.1:{port}/9"
     limiter = app.extensions["rate_limiter"] = app_rate_limiter(app)
     assert isinstance(limiter, FallbackRateLimiter)

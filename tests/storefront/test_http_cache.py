@@ -73,8 +73,18 @@ def test_the_validator_differs_by_locale(client, make_product):
     )
 
 
-def test_a_page_with_a_cart_form_is_never_shared(client, make_product):
-    product = make_product(stock=5)  # for sale and in stock: the page has "add to cart" + CSRF
+def test_a_cart_form_for_a_visitor_without_a_session_is_shared_with_one_it_is_not(
+    client, make_product
+):
+    product = make_product(stock=5)  # for sale and in stock: the page has "add to cart"
+    response = client.get(f"/products/{product.slug}")
+    body = response.get_data(as_text=True)
+    # No session yet: no token, no cookie (the cart checks the form's origin instead).
+    assert 'class="add-to-cart"' in body and 'name="csrf_token"' not in body
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Cache-Control"] == "public, no-cache" and "ETag" in response.headers
+    client.post("/cart/add", data={"product_id": product.id, "quantity": 1})
+    client.get("/cart")  # its forms give this visitor a session and a token
     response = client.get(f"/products/{product.slug}")
     assert 'name="csrf_token"' in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "private, no-store"

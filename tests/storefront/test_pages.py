@@ -296,3 +296,14 @@ def test_product_page_shows_stock_taken_by_a_checkout(
         providers=basic_providers,
     )
     assert "In stock: 5" in client.get(f"/products/{product.slug}").get_data(as_text=True)
+
+
+def test_a_product_page_whose_text_holds_the_part_separator_renders_whole(client, make_product):
+    # The view renders head, top and bottom in one go and splits them on an HTML comment.
+    text = "Mè xửng <!--ocop-product-part--> Huế"
+    product = make_product(name=text, name_en=text, story=f"Câu chuyện {text}.")
+    response = client.get(f"/products/{product.slug}")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Mè xửng &lt;!--ocop-product-part--&gt; Huế</h1>" in body
+    assert "Câu chuyện" in body and 'class="add-to-cart"' in body
