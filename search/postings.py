@@ -66,12 +66,15 @@ class ScoreMaps:
 
     def add(self, key: tuple[str, str], found: Scores) -> None:
         if self.size + len(found) > self.max_postings:
-            # Bounded memory: start over (clear() in place, so every view sees it).
-            self.terms.clear()
-            self.docs.clear()
-            self.size = 0
+            self.clear()  # bounded memory: start over
         self.terms[key] = found
         self.size += len(found)
+
+    def clear(self) -> None:
+        """Forget every map (in place, so every searcher sharing them sees it)."""
+        self.terms.clear()
+        self.docs.clear()
+        self.size = 0
 
 
 class PostingScores:

@@ -84,6 +84,8 @@ MAX_QUERY_SYLLABLES = 12
 # The warm-up reads score maps, most documents first, up to this many postings (~1 s of CPU in
 # a background thread at 20,000 products, ~150 MB; docs/performance.md).
 WARM_MAX_POSTINGS = 1_500_000
+# Longest the warm-up waits, before each score map, for the searches running beside it.
+WARM_YIELD_SECONDS = 0.05
 # Terms of the previous generation warmed first in a new one (the most recently read).
 MAX_PREVIOUS_TERMS = 2_000
 # Search stories too when names, places and producers give fewer matches than this.
@@ -261,6 +263,17 @@ class _Generation:
         self.warm_started = False  # a warm-up was started for this generation
         self.warmed = threading.Event()  # ... and has finished
 
+    def drop(self) -> None:
+        """Forget what was computed (a newer generation took over). In place: every searcher
+        of this generation holds these very dicts."""
+        self.maps.clear()
+        self.maps.field_lengths.clear()
+        self.maps.field_norms.clear()
+        self.frequencies.clear()
+        self.vocabularies.clear()
+        self.complete.clear()
+        self.for_sale = None
+
 
 def _generation_key(folder: str, searcher) -> tuple[str, object]:
     generation = searcher.reader().generation()
@@ -319,6 +332,32 @@ class _ReaderState:
             log.debug("closing a stale searcher failed", exc_info=True)
 
 
+class _Activity:
+    """How many searches are running in this process (a context manager around each), and a
+    way for a background job to wait, up to a bound, until none is."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self._running += 1
+            self._idle.clear()
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._lock:
+            self._running -= 1
+            if not self._running:
+                self._idle.set()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no search runs (True) or `timeout` seconds passed (False)."""
+        return self._idle.wait(timeout)
+
+
 class _Generations:
     """The process's `_Generation`s: the newest one seen, and any still used by a thread that
     has not yet moved on (held by its `_ReaderState` only, so dropped with it)."""
@@ -337,6 +376,10 @@ class _Generations:
             created = _Generation(key)
             if latest is not None:
                 created.previous_terms = list(latest.maps.terms)[-MAX_PREVIOUS_TERMS:]
+                # Freed now, not when the last thread still on it serves its next request (an
+                # idle thread could keep 100+ MB alive for hours); a request still using it
+                # reads what it needs again from its own, still open, searcher.
+                latest.drop()
             self.latest = created
         if announce and self.on_new is not None:
             self.on_new(created)
@@ -369,6 +412,7 @@ class ProductSearch:
         self.warm_in_background = warm_in_background
         self._background = background
         self._generations = _Generations(on_new=self._generation_opened)
+        self._searching = _Activity()
         self.warm_ups = 0  # background warm-ups started (for tests and the bench)
         # When given, the keeper holds the snapshot (patched per change, reloaded in the
         # background: search/snapshot_keeper.py) and `snapshot_ttl` is not used.
@@ -496,6 +540,10 @@ class ProductSearch:
         for fieldname, word in wanted:
             if self._generations.latest is not generation:
                 break  # a newer generation appeared: its own warm-up takes over
+            # Step aside while searches run in this process: they share the GIL with this
+            # thread, and a request matters more than a map it may not need (bounded, so
+            # steady traffic slows the warm-up down without stopping it).
+            self._searching.wait_idle(WARM_YIELD_SECONDS)
             if postings.has(fieldname, word):
                 continue
             total += len(postings.term(fieldname, word))
@@ -770,6 +818,16 @@ class ProductSearch:
         """One page of for-sale products matching `query_text` on `on` (see module docstring).
         `load_rows` reads the page's rows through the for-sale rule: full products by default,
         `catalog.products.cards.for_sale_cards_in_order` for a page that shows only cards."""
+        with self._searching:  # a warm-up running beside steps aside (`_Activity`)
+            return self._search(query_text, filters, on, load_rows)
+
+    def _search(
+        self,
+        query_text: str,
+        filters: ProductQuery,
+        on: date,
+        load_rows: Callable[[list[int], date], list],
+    ) -> SearchPage:
         words = syllables(query_text)[:MAX_QUERY_SYLLABLES]
         page_no = max(1, filters.page)
         result = SearchPage(

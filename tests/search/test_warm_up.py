@@ -145,6 +145,7 @@ def test_warmed_maps_are_dropped_when_the_generation_changes(app, built_index, s
     new = service._reader().generation
     assert new is not old and new.key != old.key
     assert new.maps is not old.maps and new.maps.terms is not old.maps.terms
+    assert not old.maps.terms and not old.complete  # dropped, not kept for idle threads
     # The new generation is warmed in its turn (in the background), starting with what the
     # old one had read.
     assert new.warm_started and new.previous_terms
@@ -176,3 +177,24 @@ def test_a_patched_snapshot_is_prepared_beside_the_request(app, small_catalog):
     assert patched._name_heads == fresh.name_heads()
     assert patched._autocomplete is not None  # the previous snapshot had one
     assert patched.facet_columns().members == fresh.facet_columns().members
+
+
+def test_the_warm_up_steps_aside_while_a_search_runs(built_index, monkeypatch):
+    from search import query
+
+    service = ProductSearch(built_index)
+    asked = threading.Event()
+    real_wait = query._Activity.wait_idle
+
+    def wait_idle(self, timeout):
+        asked.set()
+        return real_wait(self, 60)  # no bound: the test ends the "search" itself
+
+    monkeypatch.setattr(query._Activity, "wait_idle", wait_idle)
+    with service._searching:  # a search is running in this process
+        thread = service.start_warm_up()
+        assert asked.wait(60)
+        generation = service._generations.latest
+        assert generation.maps.size == 0  # waiting before its first score map
+    thread.join(60)  # the search is over: the warm-up goes on
+    assert generation.maps.size > 0 and generation.warmed.is_set()
