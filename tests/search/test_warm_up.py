@@ -148,8 +148,9 @@ def test_warmed_maps_are_dropped_when_the_generation_changes(app, built_index, s
     assert not old.maps.terms and not old.complete  # dropped, not kept for idle threads
     # The new generation is warmed in its turn (in the background), starting with what the
     # old one had read.
-    assert new.warm_started and new.previous_terms
+    # (its thread claims the generation when it runs: wait for it before asking)
     assert new.warmed.wait(60)
+    assert new.warm_started and new.previous_terms
     assert service.warm_ups == 2
 
 
