@@ -101,6 +101,9 @@ class PostingScores:
         self._docs = self.maps.docs
         self._field_lengths = self.maps.field_lengths
         self._field_norms = self.maps.field_norms
+        # Called between posting blocks while a map is read (the background warm-up steps
+        # aside there for requests; None on the request path).
+        self.pause: Callable[[], object] | None = None
 
     def has(self, fieldname: str, text: str) -> bool:
         """Whether the map of `text` in `fieldname` is already read."""
@@ -157,7 +160,9 @@ class PostingScores:
                 # postings on its first queries: ~1 µs each one by one).
                 norms = self._norms(number, scorer, lengths)
                 numbers = self.maps.numbers(offset + reader.doc_count_all())
-                self._read_blocks(matcher, scorer, norms, offset, found, deleted, numbers)
+                self._read_blocks(
+                    matcher, scorer, norms, offset, found, deleted, numbers, self.pause
+                )
                 continue
             if deleted:
                 matcher = reader.postings(fieldname, btext)  # the filtering matcher again
@@ -189,6 +194,7 @@ class PostingScores:
         found: Scores,
         deleted: frozenset[int] | set[int],
         numbers: list[int],
+        pause: Callable[[], object] | None = None,
     ) -> None:
         # bm25(idf, tf, fl, avgfl, B, K1) = idf * ((tf * (K1 + 1)) / (tf + K1 * (...))):
         # the same expression, with the per-document part looked up.
@@ -206,6 +212,8 @@ class PostingScores:
                 found[numbers[docnum + offset]] = idf * (
                     (weight * k1_plus_1) / (weight + norms[docnum])
                 )
+            if pause is not None:
+                pause()
             matcher._next_block()
 
     def _lengths(self, leaf_number: int, reader, fieldname: str) -> list[int]:
