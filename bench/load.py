@@ -162,6 +162,39 @@ def wait_until_serving(url: str, server, timeout: float = 120) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def _cpu_seconds_of_children(parent: int) -> float:
+    """CPU seconds (user + system) used so far by the processes whose parent is `parent`."""
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:  # fields after "(comm)": state, ppid, …, utime, stime
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_idle(server, window: float = 2.0, share: float = 0.05, timeout: float = 300) -> float:
+    """Wait until the shop's workers use less than `share` of a core over `window` seconds:
+    after start-up and the path checks they load the for-sale snapshot, warm the searcher and
+    catch up with the import in background threads, and that CPU would be taken from whatever
+    page is measured next (the bare pages come first). Returns the seconds waited."""
+    started = time.monotonic()
+    before = _cpu_seconds_of_children(server.pid)
+    while time.monotonic() - started < timeout:
+        time.sleep(window)
+        after = _cpu_seconds_of_children(server.pid)
+        if after - before < share * window:
+            return time.monotonic() - started
+        before = after
+    log(f"the shop's workers were still busy after {timeout:.0f} s")
+    return time.monotonic() - started
+
+
 def answers(url: str, within: float) -> bool:
     """Whether `url` answers (any status) within `within` seconds."""
     try:
@@ -514,6 +547,8 @@ def measure(args: argparse.Namespace) -> Run:
                 problems = check_paths(shop_url, paths)
                 if problems:
                     raise RuntimeError(f"{page.key}: " + "; ".join(problems))
+        run.shop_idle_after_s = round(wait_until_idle(servers["shop"]), 1)
+        log(f"shop workers idle after {run.shop_idle_after_s:.0f} s")
         run.loadavg_start = os.getloadavg()
         for number, page in enumerate(selected):
             base_url = f"http://127.0.0.1:{ports[page.server]}"

@@ -86,6 +86,7 @@ class Run:
     bare_hello_rps: float = 0.0
     loadavg_start: tuple[float, ...] = ()
     loadavg_end: tuple[float, ...] = ()
+    shop_idle_after_s: float = 0.0  # waited for the shop's background start-up work
     app_log_errors: int = 0
     workdir: str = ""
 
@@ -201,7 +202,9 @@ def format_report(run: Run) -> str:
         f"{run.started_at[:10]}, commit {run.commit}, {db}, {run.products:,} products, "
         f"gunicorn -w {WORKERS} (sync), {run.wrk_version} -t{THREADS} -c{CONNECTIONS} "
         f"-d{run.seconds:g}s after {run.warmup_s:g} s warm-up per page, "
-        f"load average {_loadavg(run.loadavg_start)} at start, {_loadavg(run.loadavg_end)} at end",
+        f"load average {_loadavg(run.loadavg_start)} at start, {_loadavg(run.loadavg_end)} at end; "
+        f"measured once the shop's workers were idle ({run.shop_idle_after_s:g} s after the path "
+        "checks)",
         "",
         format_table(run.results),
         "",
