@@ -52,9 +52,11 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5  # behind nginx: keep its upstream connections a little
 # Restart workers now and then (jittered so they do not all restart together): bounds the
 # growth of per-process caches and of any slow leak.
-# A restarted worker rebuilds its for-sale snapshot and search caches: at 5,000 a busy worker
-# restarted every minute or so and served its first pages cold. 50,000 still bounds slow leaks.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 50000)
+# A restarted worker rebuilds its for-sale snapshot and search caches (seconds of CPU, pages
+# served cold meanwhile): at 50,000 a worker serving ~650 pages a second restarted every ~80 s
+# (seen in the load benchmark). Every per-process cache is bounded, so this only has to bound
+# slow leaks: at 1,000,000 a busy worker restarts about every half hour.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1_000_000)
 max_requests_jitter = max_requests // 10
 # Trust X-Forwarded-* from the local proxy only (nginx on the same machine).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
