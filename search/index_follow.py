@@ -27,7 +27,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, union, union_all
+from sqlalchemy import func, select, union_all
 
 from catalog.changes import catalog_last_changed_at
 from catalog.models import Certificate, Producer, Product, ProductImage
@@ -74,17 +74,6 @@ def catalog_marker() -> datetime | None:
     return max(stamps) if stamps else None
 
 
-def _changed_ids_query(since: datetime):
-    return union(
-        select(Product.id).where(Product.updated_at > since),
-        select(Product.id)
-        .join(Producer, Producer.id == Product.producer_id)
-        .where(Producer.updated_at > since),
-        select(Certificate.product_id).where(Certificate.updated_at > since),
-        select(ProductImage.product_id).where(ProductImage.updated_at > since),
-    )
-
-
 def fingerprints_of(product_ids: set[int]) -> dict[int, str]:
     """product id → newest `updated_at` of its product, producer, certificates and photos."""
     if not product_ids:
@@ -116,11 +105,34 @@ def fingerprints_of(product_ids: set[int]) -> dict[int, str]:
 
 
 def changes_since(since: datetime | None) -> dict[int, str]:
-    """Fingerprints of every product changed after `since - OVERLAP` (all when None)."""
+    """Fingerprints of every product changed after `since - OVERLAP` (none when None)."""
     if since is None:
         return {}
-    ids = set(db.session.scalars(_changed_ids_query(_aware(since) - OVERLAP)))
-    return fingerprints_of(ids)
+    return window_fingerprints(_aware(since) - OVERLAP)
+
+
+def window_fingerprints(lower: datetime) -> dict[int, str]:
+    """`fingerprints_of` every product with a row changed after `lower`, in one grouped
+    statement over the `updated_at` indexes. A product's rows outside the window are older
+    than `lower`, so the newest stamp inside it is its fingerprint. (Through `fingerprints_of`
+    — ids first, then 500-id chunks — a tick after a 20,000-product import cost ~1 s of CPU,
+    and every tick for OVERLAP re-read them: about a minute of each worker's CPU.)"""
+    parts = union_all(
+        select(Product.id.label("pid"), Product.updated_at.label("stamp")).where(
+            Product.updated_at > lower
+        ),
+        select(Product.id, Producer.updated_at)
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(Producer.updated_at > lower),
+        select(Certificate.product_id, Certificate.updated_at).where(
+            Certificate.updated_at > lower
+        ),
+        select(ProductImage.product_id, ProductImage.updated_at).where(
+            ProductImage.updated_at > lower
+        ),
+    ).subquery()
+    rows = db.session.execute(select(parts.c.pid, func.max(parts.c.stamp)).group_by(parts.c.pid))
+    return {pid: _aware(stamp).isoformat() for pid, stamp in rows}
 
 
 def oldest_change_after(since: datetime | None) -> datetime | None:

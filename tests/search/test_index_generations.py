@@ -193,6 +193,37 @@ def test_a_change_committed_late_with_an_older_stamp_is_not_missed(
     assert timedelta(seconds=5) < OVERLAP
 
 
+def _noted(found: dict, read: list) -> dict:
+    read.extend(found)
+    return found
+
+
+def test_window_fingerprints_are_the_fingerprints_of_what_changed_in_the_window(
+    built_index, small_catalog, make_product
+):
+    # One grouped statement over the window gives what fingerprints_of gives for the same ids.
+    import search.index_follow as follow
+    from catalog.models import Certificate, ProductImage
+
+    an_hour_ago = clock.utcnow() - timedelta(hours=1)
+    for model in (Producer, Product, Certificate, ProductImage):
+        db.session.execute(update(model).values(updated_at=an_hour_ago))
+    db.session.commit()
+    lower = clock.utcnow() - timedelta(minutes=1)
+    changed = make_product(name="Bánh tráng Trảng Bàng")  # product, producer, certificate
+    products = list(small_catalog.values()) if isinstance(small_catalog, dict) else small_catalog
+    products[0].price_vnd += 1000  # the product row only
+    products[1].producer.phone = "0900000000"  # the producer: its products change
+    db.session.commit()
+    found = follow.window_fingerprints(lower)
+    expected_ids = {changed.id, products[0].id} | {
+        p.id for p in products if p.producer_id == products[1].producer_id
+    }
+    assert set(found) == expected_ids
+    assert found == follow.fingerprints_of(expected_ids)
+    assert follow.window_fingerprints(clock.utcnow() + timedelta(seconds=1)) == {}
+
+
 def test_a_quiet_catalog_costs_a_tick_no_product_reads(built_index, make_product, monkeypatch):
     # The window of "maybe committed late" stamps hangs from this server's clock, not from
     # the newest stamp: once the catalog has been quiet for OVERLAP, a tick re-reads nothing
@@ -202,9 +233,9 @@ def test_a_quiet_catalog_costs_a_tick_no_product_reads(built_index, make_product
     make_product(name="Trà shan tuyết", name_en="Shan tuyet tea")
     assert catch_up(built_index).action == "updated"
     read: list[int] = []
-    real_fingerprints = follow.fingerprints_of
+    real_window = follow.window_fingerprints
     monkeypatch.setattr(
-        follow, "fingerprints_of", lambda ids: read.extend(ids) or real_fingerprints(ids)
+        follow, "window_fingerprints", lambda lower: _noted(real_window(lower), read)
     )
     later = clock.utcnow() + OVERLAP + timedelta(seconds=5)
     monkeypatch.setattr(follow.clock, "utcnow", lambda: later)
