@@ -26,6 +26,7 @@ import logging
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import func, select, union_all
 
@@ -132,7 +133,15 @@ def window_fingerprints(lower: datetime) -> dict[int, str]:
         ),
     ).subquery()
     rows = db.session.execute(select(parts.c.pid, func.max(parts.c.stamp)).group_by(parts.c.pid))
-    return {pid: _aware(stamp).isoformat() for pid, stamp in rows}
+    return {pid: _fingerprint_text(stamp) for pid, stamp in rows}
+
+
+@lru_cache(maxsize=1 << 16)
+def _fingerprint_text(stamp: datetime | str) -> str:
+    """A stamp as the fingerprint text `fingerprints_of` gives. Memoised: for OVERLAP after a
+    bulk import every tick reads the same 20,000 stamps again, and parsing them was most of a
+    tick's CPU (~0.7 s of ~1 s)."""
+    return _aware(stamp).isoformat()
 
 
 def oldest_change_after(since: datetime | None) -> datetime | None:
