@@ -29,7 +29,13 @@ def main(argv: list[str]) -> int:
     tree = os.environ.get("TREE", str(Path(__file__).resolve().parents[1]))
     sys.path.insert(0, tree)
     logging.disable(logging.INFO)
-    from bench.search_bench import _percentiles, generate, make_queries
+    from bench.search_bench import (
+        _page_rows,
+        _percentiles,
+        generate,
+        make_queries,
+        timed_searches,
+    )
     from config import TestingConfig
     from storefront import create_app
 
@@ -49,22 +55,11 @@ def main(argv: list[str]) -> int:
         from search.query import ProductSearch
 
         print(f"code: {search.query.__file__}")  # noqa: T201 - a script
-        # Rows loaded as the search page loads them (bench/search_bench.py `_page_rows`).
-        try:
-            from catalog.products.cards import for_sale_cards_in_order
-
-            rows = {"load_rows": for_sale_cards_in_order}
-        except ImportError:
-            rows = {}
+        rows = _page_rows()  # as the search page loads them
         today = today_in_vietnam()
 
         def run(service, batch):
-            wall, cpu = [], []
-            for text, filters in batch:
-                started, started_cpu = time.perf_counter(), time.thread_time()
-                service.search(text, ProductQuery(**filters), today, **rows)
-                wall.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.thread_time() - started_cpu) * 1000)
+            wall, cpu = timed_searches(service, batch, today, rows)
             return " / ".join(f"{v:.1f}" for v in _percentiles(wall)), " / ".join(
                 f"{v:.1f}" for v in _percentiles(cpu)
             )

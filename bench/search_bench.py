@@ -318,8 +318,8 @@ def make_queries(products: list[dict], count: int, seed: int = 11) -> list[tuple
 
 
 def _page_rows() -> dict:
-    """How the search page and /api/search load a page's rows (storefront/common/
-    search_results.py): plain card rows through the for-sale rule. A tree without that loader
+    """How the search page loads a page's rows (storefront/common/search_results.py): plain
+    card rows through the for-sale rule. A tree without that loader
     uses `ProductSearch.search`'s default (full products)."""
     try:
         from catalog.products.cards import for_sale_cards_in_order
@@ -329,6 +329,19 @@ def _page_rows() -> dict:
 
 
 PAGE_ROWS: dict = {}
+
+
+def timed_searches(service, batch, today, rows: dict) -> tuple[list[float], list[float]]:
+    """Run each (text, filters) of `batch`; their wall and thread-CPU times in ms."""
+    from catalog.products.listing import ProductQuery
+
+    wall, cpu = [], []
+    for text, filters in batch:
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        service.search(text, ProductQuery(**filters), today, **rows)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
+    return wall, cpu
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -461,12 +474,7 @@ def _fresh_run(index_dir, batch, today, snapshot, *, warm: str | None, cost: dic
                 cost["cpu_ms"] = (time.process_time() - started_cpu) * 1000
     else:
         fresh.search("nuoc mam", ProductQuery(), today, **PAGE_ROWS)  # open the searcher
-    wall, cpu = [], []
-    for text, filters in batch:
-        started, started_cpu = time.perf_counter(), time.thread_time()
-        fresh.search(text, ProductQuery(**filters), today, **PAGE_ROWS)
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.thread_time() - started_cpu) * 1000)
+    wall, cpu = timed_searches(fresh, batch, today, PAGE_ROWS)
     if thread is not None:
         thread.join()
     return wall, cpu, fresh

@@ -122,9 +122,10 @@ def _translations_of_this_render() -> dict[str, Any]:
     context use the globals, which give the same answers."""
     translations = request_translations()
     locale = current_locale()
+    gettext = _make_gettext(lambda: translations)
     return {
-        "_": _make_gettext(lambda: translations),
-        "gettext": _make_gettext(lambda: translations),
+        "_": gettext,
+        "gettext": gettext,
         "ngettext": _make_ngettext(lambda: translations),
         "current_locale": lambda: locale,
     }

@@ -42,24 +42,6 @@ def format_origin_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def _code_taken(connection: Connection, code: str) -> bool:
-    # Imported here: models import this module for the column defaults.
-    from ..models import Batch, Product
-
-    for column in (Product.origin_code, Batch.code):
-        if connection.execute(select(column).where(column == code)).first() is not None:
-            return True
-    return False
-
-
-def fresh_origin_code(connection: Connection) -> str:
-    """A random code used by no product and no batch yet."""
-    while True:
-        code = random_origin_code()
-        if not _code_taken(connection, code):
-            return code
-
-
 def fresh_origin_codes(connection: Connection, count: int) -> list[str]:
     """`count` distinct random codes used by no product and no batch yet, checked in one query
     per table (a bulk import would otherwise ask twice per product, see `origin_code_default`)."""
@@ -81,4 +63,4 @@ def origin_code_default(context: Any) -> str:
     A default (not the importer or a service) assigns it, so no code path can create a product
     without one. The unique constraints still guard the last-instant race of two inserts.
     """
-    return fresh_origin_code(context.connection)
+    return fresh_origin_codes(context.connection, 1)[0]

@@ -31,12 +31,8 @@ def search_from_args(
     filters = product_query_from_args(
         args, per_page=current_app.config["PER_PAGE"], sorts=SEARCH_SORTS
     )
-    if cards_only:
-        page = product_search().search(
-            query, filters, today_in_vietnam(), load_rows=for_sale_cards_in_order
-        )
-    else:
-        page = product_search().search(query, filters, today_in_vietnam())
+    rows = {"load_rows": for_sale_cards_in_order} if cards_only else {}
+    page = product_search().search(query, filters, today_in_vietnam(), **rows)
     return query, filters, page
 
 
